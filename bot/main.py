@@ -1,0 +1,164 @@
+"""The composition root and the command line: settings -> storage -> engine -> adapters.
+
+Only this module sees everything; every other module gets what it needs passed in.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.charts import MatplotlibCharts
+from bot.clock import ManualClock, SystemClock
+from bot.settings import Settings
+from bot.storage.database import app_secret, make_engine, make_session_factory, sqlite_url, upgrade_head
+from bot.storage.repository import SqlRunnerStore
+from bot.terminal.chat import PLATFORM as TERMINAL, TerminalChat, parse_when
+from core.engine import Coach
+from core.model import UserRef
+from core.payloads import Signer
+from core.ports import Clock
+from core.reminders import due_reminders
+from core.replies import Reply
+from core.schedule import zone_for
+from core.turn import Services
+
+log = logging.getLogger("tiptoe")
+
+NO_TOKEN_HELP = (
+    "No TELEGRAM_TOKEN or DISCORD_TOKEN is set, so Tiptoe starts in this terminal.\n"
+    "To run it on Telegram: talk to @BotFather, send /newbot, and put the token in .env as TELEGRAM_TOKEN=...\n"
+    "Then run the same command again.\n"
+)
+
+
+@dataclass
+class App:
+    coach: Coach
+    store: SqlRunnerStore
+    engine: AsyncEngine
+    clock: Clock
+
+
+@asynccontextmanager
+async def open_app(database_url: str, clock: Clock, secret: bytes | None = None,
+                   schema: str | None = None) -> AsyncIterator[App]:
+    """Migrate the database, then wire storage, charts and the engine together."""
+    engine = make_engine(database_url, schema=schema)
+    try:
+        await upgrade_head(engine)
+        sessions = make_session_factory(engine)
+        store = SqlRunnerStore(sessions)
+        signer = Signer(secret or await app_secret(sessions))
+        coach = Coach(store, clock, Services(signer=signer, charts=MatplotlibCharts()))
+        yield App(coach=coach, store=store, engine=engine, clock=clock)
+    finally:
+        await engine.dispose()
+
+
+def _database_url(settings: Settings, db_path: str | None) -> str:
+    return sqlite_url(db_path) if db_path else settings.database_url
+
+
+def _files_dir(database_url: str) -> Path:
+    """Pictures and exports from `tiptoe chat` go next to the database file."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite" and url.database:
+        return Path(url.database).resolve().parent / "tiptoe-files"
+    return Path.cwd() / "tiptoe-files"
+
+
+async def chat(settings: Settings, db_path: str | None, user_name: str, now: str | None) -> None:
+    database_url = _database_url(settings, db_path)
+    start = _parse_start(now) if now else None
+    clock: Clock = ManualClock(start) if start else SystemClock()
+    secret = settings.secret_key.get_secret_value().encode() if settings.secret_key else None
+    async with open_app(database_url, clock, secret) as app:
+        user = UserRef(platform=TERMINAL, external_id=user_name, chat_id=user_name, display_name=user_name)
+        mover = _clock_mover(app, user.key, clock) if isinstance(clock, ManualClock) else None
+        terminal = TerminalChat(coach=app.coach, user=user, files_dir=_files_dir(database_url), move_clock=mover)
+        await terminal.run()
+
+
+def _parse_start(text: str) -> datetime:
+    moment = datetime.fromisoformat(text)
+    # A bare "--now" time is read as UTC until the runner has a time zone; /clock then uses theirs.
+    return moment if moment.tzinfo else moment.replace(tzinfo=zone_for("UTC"))
+
+
+def _clock_mover(app: App, key: str, clock: ManualClock):
+    """`/clock +1d`: move time forward, delivering every reminder that falls due on the way."""
+
+    async def move(arg: str) -> tuple[str, tuple[Reply, ...]]:
+        snapshot = await app.store.load(key)
+        schedule = snapshot.runner.schedule if snapshot else None
+        tz = zone_for(schedule.timezone if schedule else "UTC")
+        target = parse_when(arg, clock.now(), tz)
+        if target is None:
+            return ("Use /clock +1d, +2h, +30m or /clock 2026-12-01 06:30 (your local time).", ())
+        if target <= clock.now():
+            return ("The clock only moves forward.", ())
+        replies: list[Reply] = []
+        while snapshot is not None:
+            due = due_reminders(snapshot.runner, snapshot.history, clock.now(), target)
+            if not due:
+                break
+            clock.set(due[0].due_at)
+            replies.extend(await app.coach.due(key, due[0].kind, due[0].local_date))
+            snapshot = await app.store.load(key)
+        clock.set(target)
+        return (f"It is now {target.astimezone(tz):%a %d %b %Y %H:%M} ({schedule.timezone if schedule else 'UTC'})",
+                tuple(replies))
+
+    return move
+
+
+async def run(settings: Settings) -> None:
+    if not settings.any_platform:
+        sys.stdout.write(NO_TOKEN_HELP)
+        await chat(settings, None, "me", None)
+        return
+    raise SystemExit("Platform adapters are not part of this build yet; unset the tokens to use `tiptoe chat`.")
+
+
+async def migrate(settings: Settings) -> None:
+    engine = make_engine(settings.database_url)
+    try:
+        await upgrade_head(engine)
+    finally:
+        await engine.dispose()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="tiptoe", description="Tiptoe, a heels-up strength coach for runners.")
+    commands = parser.add_subparsers(dest="command")
+    chat_parser = commands.add_parser("chat", help="talk to the coach in this terminal")
+    chat_parser.add_argument("--db", help="SQLite file to use (default: DATABASE_URL)")
+    chat_parser.add_argument("--user", default="me", help="who you are, so several people can try it")
+    chat_parser.add_argument("--now", help='start the clock at this time, e.g. "2026-12-01 06:30"; '
+                                           "then /clock +1d moves it and delivers due reminders")
+    commands.add_parser("run", help="run every platform whose token is set (the terminal if none)")
+    commands.add_parser("migrate", help="bring the database schema up to date")
+    args = parser.parse_args(argv)
+    settings = Settings()
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.command == "chat":
+        asyncio.run(chat(settings, args.db, args.user, args.now))
+    elif args.command == "migrate":
+        asyncio.run(migrate(settings))
+    else:
+        asyncio.run(run(settings))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,121 @@
+"""Engines, sessions, migrations and the app secret: everything that opens the database.
+
+`bot/main.py` calls `make_engine`, `upgrade_head`, then `make_session_factory`, and
+disposes of the engine at shutdown. Alembic is configured here in code (no
+alembic.ini); its scripts live in the project's `migrations/` folder.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import event, insert, select
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+from bot.storage.tables import AppMetaRow
+
+MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+APP_SECRET_NAME = "button_secret"  # app_meta row holding the key that signs button payloads
+APP_SECRET_BYTES = 32
+SQLITE_BUSY_TIMEOUT_MS = 5_000  # wait this long for another writer before "database is locked"
+
+
+def sqlite_url(path: str | Path) -> str:
+    """The async SQLAlchemy URL of a SQLite database file."""
+    return f"sqlite+aiosqlite:///{Path(path).expanduser().resolve()}"
+
+
+def make_engine(url: str, schema: str | None = None) -> AsyncEngine:
+    """An async engine for a SQLite file or PostgreSQL (asyncpg).
+
+    SQLite: the file's folder is created, and every connection turns on foreign
+    keys, WAL (readers don't block the writer) and a busy timeout. PostgreSQL: with
+    `schema`, every connection works in that schema (search_path), Alembic's
+    version table included; the schema must exist.
+    """
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if schema is not None:
+            raise ValueError("SQLite has no schemas; pass schema only for PostgreSQL")
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(url)
+        event.listen(engine.sync_engine, "connect", _configure_sqlite_connection)
+        return engine
+    connect_args: dict[str, Any] = {}
+    if schema is not None:
+        connect_args["server_settings"] = {"search_path": schema}
+    return create_async_engine(url, connect_args=connect_args, pool_pre_ping=True)
+
+
+def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    finally:
+        cursor.close()
+
+
+def make_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions whose loaded rows stay readable after commit (values are copied out anyway)."""
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def alembic_config() -> Config:
+    """Alembic's configuration, in code: the scripts in `migrations/`, nothing else."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("path_separator", "os")
+    return config
+
+
+async def upgrade_head(engine: AsyncEngine) -> None:
+    """Bring the database to the newest migration; does nothing when it is already there."""
+    async with engine.begin() as connection:
+        await connection.run_sync(_upgrade_head_on)
+
+
+def _upgrade_head_on(connection: Connection) -> None:
+    config = alembic_config()
+    config.attributes["connection"] = connection  # migrations/env.py uses it as given
+    command.upgrade(config, "head")
+
+
+async def app_secret(session_factory: async_sessionmaker[AsyncSession]) -> bytes:
+    """The app's secret for signing button payloads: made once, then the same forever.
+
+    Race-safe: when two processes make one at the same time, the first insert wins
+    and the other reads the winner's.
+    """
+    stored = await _read_app_secret(session_factory)
+    if stored is not None:
+        return stored
+    fresh = secrets.token_bytes(APP_SECRET_BYTES)
+    try:
+        async with session_factory.begin() as db:
+            await db.execute(insert(AppMetaRow).values(name=APP_SECRET_NAME, value=fresh.hex()))
+    except IntegrityError:
+        stored = await _read_app_secret(session_factory)
+        if stored is None:  # the insert clashed, so a row exists: not reachable in practice
+            raise
+        return stored
+    return fresh
+
+
+async def _read_app_secret(session_factory: async_sessionmaker[AsyncSession]) -> bytes | None:
+    async with session_factory() as db:
+        value = await db.scalar(select(AppMetaRow.value).where(AppMetaRow.name == APP_SECRET_NAME))
+    return None if value is None else bytes.fromhex(value)

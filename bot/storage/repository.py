@@ -1,0 +1,203 @@
+"""`SqlRunnerStore`: the engine's `RunnerStore` port on SQLAlchemy (SQLite or PostgreSQL).
+
+A save is one transaction. The runner row carries a `version`; a save names the
+version it started from and fails with `ConcurrentUpdate` if someone saved in
+between, so two events for the same runner can never both win. History is
+append-only: a save inserts results, morning checks, level changes and self-tests
+that `before` did not have, and never rewrites or deletes one that it had.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import selectinload
+
+from bot.storage.mapping import (
+    dialogue_columns,
+    level_change_columns,
+    morning_columns,
+    result_columns,
+    runner_columns,
+    self_test_columns,
+    session_columns,
+    snapshot_from_row,
+)
+from bot.storage.tables import (
+    Base,
+    DialogueRow,
+    ExerciseResultRow,
+    LevelChangeRow,
+    MorningCheckRow,
+    RunnerRow,
+    SelfTestRow,
+    SessionRow,
+    metadata,
+)
+from core.model import History, Snapshot
+from core.ports import ConcurrentUpdate
+
+FIRST_VERSION = 1  # a new runner's row; each later save adds one
+
+# Seven queries whatever the history's length: the runner, then one per child table.
+_WHOLE_SNAPSHOT = (
+    selectinload(RunnerRow.dialogue),
+    selectinload(RunnerRow.sessions).selectinload(SessionRow.results),
+    selectinload(RunnerRow.sessions).selectinload(SessionRow.morning),
+    selectinload(RunnerRow.level_changes),
+    selectinload(RunnerRow.self_tests),
+)
+
+
+class SqlRunnerStore:
+    """Runners, their dialogue and their whole history, one transaction per save."""
+
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = session_factory
+
+    async def load(self, key: str) -> Snapshot | None:
+        """The runner's snapshot with their whole history (oldest first), or None if unknown.
+
+        The runner row is read first, so the history is never older than `version`;
+        if a save lands mid-load, the next save from this snapshot fails and reloads.
+        """
+        async with self._sessions() as db:
+            query = select(RunnerRow).where(RunnerRow.key == key).options(*_WHOLE_SNAPSHOT)
+            row = await db.scalar(query)
+            return None if row is None else snapshot_from_row(row)
+
+    async def save(self, before: Snapshot | None, after: Snapshot) -> int:
+        """Persist what changed from `before` to `after` in one transaction; return the new version.
+
+        `before` is None for a new runner. Raises ConcurrentUpdate when the runner
+        already exists (new runner) or the stored version is no longer
+        `before.version`; then nothing of `after` is written. The stored version
+        moves on with every save, so the next save must start from a snapshot that
+        carries the returned version: `replace(after, version=returned)`, or a reload.
+        """
+        key = after.runner.key
+        if before is not None and before.runner.key != key:
+            raise ValueError(f"cannot save runner {key!r} over {before.runner.key!r}")
+        async with self._sessions.begin() as db:
+            if before is None:
+                version = await _insert_runner(db, after)
+            else:
+                version = await _update_runner(db, before, after)
+            await _write_dialogue(db, before, after)
+            history_before = before.history if before is not None else History()
+            await _insert_new_history(db, key, history_before, after.history)
+        return version
+
+    async def delete(self, key: str) -> None:
+        """Erase everything stored for this runner, in every table."""
+        async with self._sessions.begin() as db:
+            # Children first. Explicit deletes, not only ON DELETE CASCADE, so this holds
+            # on a SQLite connection without foreign keys on; every table with a
+            # runner_key column is covered, including ones added later.
+            for table in reversed(metadata.sorted_tables):
+                if "runner_key" in table.c:
+                    await db.execute(delete(table).where(table.c.runner_key == key))
+            await db.execute(delete(RunnerRow).where(RunnerRow.key == key))
+
+    async def list_runner_keys(self) -> list[str]:
+        """Every stored runner's key, in key order."""
+        async with self._sessions() as db:
+            keys = await db.scalars(select(RunnerRow.key).order_by(RunnerRow.key))
+            return list(keys)
+
+    async def count_runners(self) -> int:
+        async with self._sessions() as db:
+            count = await db.scalar(select(func.count()).select_from(RunnerRow))
+            return int(count or 0)
+
+
+async def _insert_runner(db: AsyncSession, after: Snapshot) -> int:
+    try:
+        columns = runner_columns(after.runner)
+        await db.execute(insert(RunnerRow).values(**columns, version=FIRST_VERSION))
+    except IntegrityError as error:  # another event created the same runner first
+        raise ConcurrentUpdate(after.runner.key) from error
+    return FIRST_VERSION
+
+
+async def _update_runner(db: AsyncSession, before: Snapshot, after: Snapshot) -> int:
+    # The WHERE on version is the whole concurrency check: the row lock it takes also
+    # serialises every other write of this save against a competing one.
+    statement = (
+        update(RunnerRow)
+        .where(RunnerRow.key == after.runner.key, RunnerRow.version == before.version)
+        .values(**runner_columns(after.runner), version=RunnerRow.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    result = await db.execute(statement)
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise ConcurrentUpdate(after.runner.key)
+    return before.version + 1
+
+
+async def _write_dialogue(db: AsyncSession, before: Snapshot | None, after: Snapshot) -> None:
+    columns = dialogue_columns(after.runner.key, after.dialogue)
+    if before is not None:
+        if before.dialogue == after.dialogue:
+            return
+        statement = (
+            update(DialogueRow)
+            .where(DialogueRow.runner_key == after.runner.key)
+            .values(**columns)
+            .execution_options(synchronize_session=False)
+        )
+        result = await db.execute(statement)
+        if result.rowcount == 1:  # type: ignore[attr-defined]
+            return
+    # A new runner, or one whose row was never written: the runner row lock makes this safe.
+    await db.execute(insert(DialogueRow).values(**columns))
+
+
+async def _insert_new_history(db: AsyncSession, key: str, before: History, after: History) -> None:
+    """Write what `after` adds to `before`; what `before` had stays exactly as stored."""
+    sessions_before = {session.number: session for session in before.sessions}
+    new_sessions: list[dict[str, Any]] = []
+    new_results: list[dict[str, Any]] = []
+    new_mornings: list[dict[str, Any]] = []
+    for session in after.sessions:
+        old = sessions_before.get(session.number)
+        columns = session_columns(key, session)
+        if old is None:
+            new_sessions.append(columns)
+        elif columns != session_columns(key, old):  # status, readiness, end moved on
+            await db.execute(
+                update(SessionRow)
+                .where(SessionRow.runner_key == key, SessionRow.number == session.number)
+                .values(**columns)
+                .execution_options(synchronize_session=False)
+            )
+        recorded = {result.exercise for result in old.results} if old else set()
+        new_results.extend(
+            result_columns(key, session.number, result)
+            for result in session.results
+            if result.exercise not in recorded
+        )
+        if session.morning is not None and (old is None or old.morning is None):
+            new_mornings.append(morning_columns(key, session.number, session.morning))
+
+    changes_before = {change.number for change in before.level_changes}
+    new_changes = [c for c in after.level_changes if c.number not in changes_before]
+    tests_before = {test.number for test in before.self_tests}
+    new_tests = [t for t in after.self_tests if t.number not in tests_before]
+    # Parents before children, for the foreign keys.
+    await _insert_rows(db, SessionRow, new_sessions)
+    await _insert_rows(db, ExerciseResultRow, new_results)
+    await _insert_rows(db, MorningCheckRow, new_mornings)
+    await _insert_rows(db, LevelChangeRow, [level_change_columns(key, c) for c in new_changes])
+    await _insert_rows(db, SelfTestRow, [self_test_columns(key, t) for t in new_tests])
+
+
+async def _insert_rows(
+    db: AsyncSession, row_class: type[Base], rows: Sequence[dict[str, Any]]
+) -> None:
+    if rows:
+        await db.execute(insert(row_class), list(rows))

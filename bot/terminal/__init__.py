@@ -1,0 +1,1 @@
+"""`tiptoe chat`: the coach in a terminal, one line in, replies out."""

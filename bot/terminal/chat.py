@@ -1,0 +1,121 @@
+"""The terminal adapter: numbered buttons, typed lines, files written to disk.
+
+It reads stdin without blocking the loop, so a scripted conversation can be piped
+in (one line per input) and the coach answers exactly as it would in a chat.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TextIO
+
+from core.engine import Coach
+from core.events import Command, Press, Text, parse_input
+from core.model import UserRef
+from core.replies import Button, Reply
+
+PLATFORM = "terminal"
+# Moves the manual clock and returns the reminders' replies that fell due meanwhile.
+ClockMover = Callable[[str], Awaitable[tuple[str, tuple[Reply, ...]]]]
+
+
+@dataclass
+class TerminalChat:
+    coach: Coach
+    user: UserRef
+    files_dir: Path
+    out: TextIO = field(default=sys.stdout)
+    move_clock: ClockMover | None = None
+    keyboard: tuple[Button, ...] = ()  # the buttons of the latest message that had any
+
+    async def run(self, lines: asyncio.Queue[str | None] | None = None) -> None:
+        """Read lines until end of input; answer each one."""
+        interactive = sys.stdin.isatty() and lines is None
+        while True:
+            if interactive:
+                self.out.write("> ")
+                self.out.flush()
+            line = await (lines.get() if lines is not None else asyncio.to_thread(sys.stdin.readline))
+            if line is None or (lines is None and line == ""):
+                return
+            line = line.rstrip("\n")
+            if not line.strip():
+                continue
+            if not interactive:
+                self.out.write(f"> {line}\n")
+            await self.answer(line)
+
+    async def answer(self, line: str) -> None:
+        event = self._event_for(line)
+        if isinstance(event, Command) and event.name == "clock":
+            await self._clock(event.arg)
+            return
+        self.show(await self.coach.handle(self.user, event))
+
+    def _event_for(self, line: str) -> Command | Press | Text:
+        stripped = line.strip()
+        for button in self.keyboard:  # a label wins over a number: pain buttons are labelled 0-10
+            if stripped.lower() == button.label.lower() or stripped.lower() == button.label.lower().lstrip("✓ "):
+                return Press(button.payload)
+        if stripped.isdigit() and 1 <= int(stripped) <= len(self.keyboard):
+            return Press(self.keyboard[int(stripped) - 1].payload)
+        return parse_input(stripped)
+
+    async def _clock(self, arg: str) -> None:
+        if self.move_clock is None:
+            self.out.write("  (the clock can only be moved when started with --now)\n")
+            return
+        said, replies = await self.move_clock(arg)
+        self.out.write(f"  🕒 {said}\n")
+        self.show(replies)
+
+    def show(self, replies: tuple[Reply, ...]) -> None:
+        for reply in replies:
+            if reply.notice:
+                self.out.write(f"  ({reply.text})\n")
+                continue
+            if reply.edit:
+                if reply.text:
+                    self.out.write(f"  {reply.text}\n")
+                if reply.buttons:
+                    self._show_buttons(reply)
+                continue
+            self.out.write("\n" + reply.text + "\n")
+            for item in (reply.picture, reply.attachment):
+                if item is not None:
+                    path = self.files_dir / item.filename
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    path.write_bytes(item.data)
+                    self.out.write(f"  [file saved: {path}]\n")
+            if reply.buttons:
+                self._show_buttons(reply)
+        self.out.flush()
+
+    def _show_buttons(self, reply: Reply) -> None:
+        self.keyboard = reply.all_buttons
+        number = 0
+        for row in reply.buttons:
+            cells = []
+            for button in row:
+                number += 1
+                cells.append(f"[{number}] {button.label}")
+            self.out.write("  " + "   ".join(cells) + "\n")
+
+
+def parse_when(text: str, now: datetime, tz) -> datetime | None:
+    """`/clock` arguments: "+1d", "+2h", "+30m", or a local "YYYY-MM-DD HH:MM"."""
+    text = text.strip()
+    if text.startswith("+") and len(text) > 2 and text[1:-1].isdigit() and text[-1] in "dhm":
+        amount = int(text[1:-1])
+        return now + {"d": timedelta(days=amount), "h": timedelta(hours=amount),
+                      "m": timedelta(minutes=amount)}[text[-1]]
+    try:
+        local = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return local.replace(tzinfo=tz) if local.tzinfo is None else local

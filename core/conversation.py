@@ -1,0 +1,126 @@
+"""The router: which part of the dialogue handles an event.
+
+Every button press is checked here before any flow sees it: malformed, forged,
+foreign, stale and double presses get a short notice and change nothing.
+"""
+
+from __future__ import annotations
+
+from core.events import Command, Due, Event, Press, Text
+from core.flows import checks, idle, onboarding, selftest, session, settings
+from core.flows.base import OnCommand, State
+from core.payloads import PayloadProblem
+from core.texts import HELP
+from core.turn import Turn
+
+STATES: dict[str, State] = {
+    **onboarding.STATES, **session.STATES, **idle.STATES, **settings.STATES, **selftest.STATES,
+}
+
+PRESS_PROBLEMS = {
+    PayloadProblem.MALFORMED: "I couldn't read that button; nothing changed.",
+    PayloadProblem.FORGED: "That button doesn't look like one of mine; nothing changed.",
+    PayloadProblem.FOREIGN: "That button belongs to someone else's conversation; nothing changed.",
+}
+STALE = "That button is from an earlier step; nothing changed. The latest question is below."
+DOUBLE = "Already noted ✓"
+
+
+async def cmd_start(turn: Turn, arg: str) -> None:
+    runner = turn.runner
+    if runner.onboarded:
+        idle.show_idle(turn, "Welcome back! You're all set up. /settings changes your schedule; "
+                             "/session starts a session.")
+    elif runner.clinician_hold:
+        onboarding.ask_hold(turn)
+    elif turn.dialogue.state in STATES and turn.dialogue.state not in ("new", "idle", "welcome"):
+        turn.say("Let's carry on where we left off.")
+        STATES[turn.dialogue.state].ask(turn)
+    else:
+        onboarding.ask_welcome(turn)
+
+
+async def cmd_session(turn: Turn, arg: str) -> None:
+    session.begin_session(turn)
+
+
+COMMANDS: dict[str, OnCommand] = {
+    "start": cmd_start,
+    "session": cmd_session,
+    "progress": idle.cmd_progress,
+    "settings": settings.cmd_settings,
+    "pause": settings.cmd_pause,
+    "resume": settings.cmd_resume,
+    "selftest": selftest.cmd_selftest,
+    "export": idle.cmd_export,
+    "delete": idle.cmd_delete,
+    "help": idle.cmd_help,
+}
+# Commands that make sense before onboarding is finished.
+BEFORE_ONBOARDING = frozenset({"start", "help", "export", "delete", "session"})
+
+
+async def run_command(turn: Turn, name: str, arg: str) -> None:
+    handler = COMMANDS.get(name)
+    if handler is None:
+        turn.say(f"I don't know /{name[:30]}.\n\n{HELP}")
+        return
+    if not turn.runner.onboarded and name not in BEFORE_ONBOARDING:
+        turn.say("Let's finish setting you up first.")
+        await cmd_start(turn, "")
+        return
+    await handler(turn, arg)
+
+
+async def dispatch(turn: Turn, event: Event) -> None:
+    match event:
+        case Command(name, arg):
+            await run_command(turn, name, arg)
+        case Text(text):
+            await _on_text(turn, text)
+        case Press(payload):
+            await _on_press(turn, payload)
+        case Due(kind, local_date):
+            await checks.due(turn, kind, local_date)
+
+
+async def _on_text(turn: Turn, text: str) -> None:
+    state = STATES.get(turn.dialogue.state, STATES["idle"])
+    if state.text is not None and await state.text(turn, text):
+        return
+    if turn.dialogue.state in ("new",) and not turn.runner.onboarded:
+        onboarding.ask_welcome(turn)
+        return
+    turn.say("Please tap one of the buttons below. 👇")
+    with turn.reasking():
+        state.ask(turn)
+
+
+async def _on_press(turn: Turn, payload: str) -> None:
+    read = turn.services.signer.read(payload, turn.runner.key)
+    if isinstance(read, PayloadProblem):
+        turn.notice(PRESS_PROBLEMS[read])
+        return
+    if read.standalone:
+        handler = checks.STANDALONE.get(read.action)
+        if handler is None:
+            turn.notice(PRESS_PROBLEMS[PayloadProblem.MALFORMED])
+            return
+        await handler(turn, read.arg)
+        return
+    if payload == turn.dialogue.last_press:
+        turn.notice(DOUBLE)
+        return
+    if read.step != str(turn.dialogue.step):
+        turn.notice(STALE)
+        state = STATES.get(turn.dialogue.state)
+        if state is not None and turn.dialogue.state not in ("idle", "new"):
+            with turn.reasking():
+                state.ask(turn)
+        return
+    state = STATES.get(turn.dialogue.state)
+    if state is None or state.press is None:
+        turn.notice(STALE)
+        return
+    turn.remember_press(payload)
+    await state.press(turn, read.action, read.arg)

@@ -1,0 +1,84 @@
+"""The one entry point adapters call: an event for a user in, replies out."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from datetime import date
+
+from core.conversation import dispatch
+from core.events import Due, Event, Press
+from core.model import Runner, Snapshot, UserRef
+from core.ports import Clock, ConcurrentUpdate, RunnerStore
+from core.replies import Reply
+from core.schedule import ReminderKind
+from core.turn import Services, Turn
+
+log = logging.getLogger(__name__)
+
+SAVE_ATTEMPTS = 5  # concurrent events for one runner: reload and retry this often
+BUSY = Reply("I'm a little busy; please try that once more.", notice=True)
+
+
+class Coach:
+    """Loads the runner, lets the dialogue answer the event, saves what changed."""
+
+    def __init__(self, store: RunnerStore, clock: Clock, services: Services) -> None:
+        self.store = store
+        self.clock = clock
+        self.services = services
+
+    async def handle(self, user: UserRef, event: Event) -> tuple[Reply, ...]:
+        """Something the runner did: a command, a press or typed text."""
+        return await self._run(user.key, event, lambda stored: self._snapshot_for(user, stored))
+
+    async def due(self, key: str, kind: ReminderKind, local_date: date) -> tuple[Reply, ...]:
+        """A reminder fell due for a known runner: what to deliver (nothing if it no longer applies)."""
+        return await self._run(key, Due(kind, local_date), lambda stored: stored)
+
+    async def mark_unreachable(self, key: str) -> None:
+        """The platform says they blocked us or closed DMs: no more nudges until they write again."""
+        for _ in range(SAVE_ATTEMPTS):
+            before = await self.store.load(key)
+            if before is None or before.runner.unreachable:
+                return
+            try:
+                await self.store.save(before, replace(before, runner=replace(before.runner, unreachable=True)))
+                return
+            except ConcurrentUpdate:
+                continue
+
+    async def _run(self, key: str, event: Event, prepare) -> tuple[Reply, ...]:
+        for _ in range(SAVE_ATTEMPTS):
+            before = await self.store.load(key)
+            snapshot = prepare(before)
+            if snapshot is None:
+                return ()
+            turn = Turn(snapshot, self.clock.now(), self.services, pressed=isinstance(event, Press))
+            await dispatch(turn, event)
+            if turn.erase:
+                await self.store.delete(key)
+                return tuple(turn.replies)
+            after = turn.snapshot
+            if after == before:
+                return tuple(turn.replies)
+            try:
+                await self.store.save(before, after)
+            except ConcurrentUpdate:
+                log.info("concurrent update for a runner; retrying")
+                continue
+            return tuple(turn.replies)
+        return (BUSY,)
+
+    def _snapshot_for(self, user: UserRef, stored: Snapshot | None) -> Snapshot:
+        if stored is None:
+            runner = Runner(key=user.key, platform=user.platform, chat_id=user.chat_id,
+                            name=user.display_name, created_at=self.clock.now())
+            return Snapshot(runner=runner)
+        runner = stored.runner
+        if runner.chat_id != user.chat_id or (user.display_name and runner.name != user.display_name) \
+                or runner.unreachable:
+            # They wrote to us, so they can be reached here again.
+            runner = replace(runner, chat_id=user.chat_id, name=user.display_name or runner.name,
+                             unreachable=False)
+        return replace(stored, runner=runner)

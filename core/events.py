@@ -1,0 +1,45 @@
+"""What can happen to a runner's conversation: the inputs to the engine."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from core.schedule import ReminderKind
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    name: str  # without the slash: "start", "session", ...
+    arg: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Press:
+    payload: str
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Due:
+    """A reminder fell due; the reply is what to deliver (possibly nothing)."""
+
+    kind: ReminderKind
+    local_date: date
+
+
+Event = Command | Press | Text | Due
+
+
+def parse_input(line: str) -> Command | Text:
+    """A typed line: "/session" or "/pause@TiptoeBot 2026-12-01" is a command, anything else text."""
+    stripped = line.strip()
+    if stripped.startswith("/") and len(stripped) > 1:
+        head, _, arg = stripped[1:].partition(" ")
+        name = head.split("@", 1)[0].lower()
+        return Command(name=name, arg=arg.strip())
+    return Text(stripped)

@@ -1,0 +1,138 @@
+"""/selftest: the single-leg heel-raise test (PROGRAMME.md §5) [HL17]."""
+
+from __future__ import annotations
+
+from core.flows.base import State, int_arg, pain_rows
+from core.flows.idle import show_idle
+from core.flows.onboarding import stop_for_red_flag
+from core.model import SelfTest, Zone
+from core.pain import exercise_zone
+from core.programme import SELFTEST_AGE_ESTIMATES, SELFTEST_BPM
+from core.selftest import parse_reps, score_self_test
+from core.texts import BUTTON_PROBLEM
+from core.turn import Turn
+
+INSTRUCTIONS = (
+    "The heel-raise test, one leg at a time (about 5 minutes):\n"
+    "• Warm up first: ~10 min walking or easy jogging, then 10 two-leg heel rises.\n"
+    "• Stand on a flat floor, fingertips on a wall at shoulder height for balance only.\n"
+    f"• Knee straight, body upright. Rise as high as you can and lower, in time with a {SELFTEST_BPM} bpm "
+    "metronome: one second up, one second down.\n"
+    "• Count until the heel won't lift as high, you lose the pace, the knee bends, you lean, or you need "
+    "more than fingertips.\n"
+    "• If it hurts, stop and tell me the pain score."
+)
+
+
+async def cmd_selftest(turn: Turn, arg: str) -> None:
+    if not turn.runner.onboarded:
+        turn.say("Let's get you set up first; send /start.")
+        return
+    if turn.runner.clinician_hold:
+        turn.say("Let's hold the self-test until a clinician has checked you (send /resume once they have).")
+        return
+    turn.ask("selftest_intro", INSTRUCTIONS, ((("Ready, left leg first", "go", ""), ("Not now", "later", "")),))
+
+
+async def on_intro(turn: Turn, action: str, arg: str) -> None:
+    if action == "later":
+        turn.chosen("Not now")
+        show_idle(turn, "No problem. Send /selftest whenever you like.")
+        return
+    turn.chosen("Ready")
+    ask_reps(turn, "left")
+
+
+def ask_reps(turn: Turn, side: str, **data: str) -> None:
+    turn.ask(f"selftest_{side}", f"How many heel rises on your {side.upper()} leg? Type the number.", (),
+             keep_data=True, **data)
+
+
+async def on_reps_text(turn: Turn, text: str) -> bool:
+    reps = parse_reps(text)
+    side = "left" if turn.dialogue.state == "selftest_left" else "right"
+    if reps is None:
+        turn.say(f"Please type just the number of rises on your {side} leg, like 23.")
+        return True
+    turn.say(f"{side.capitalize()} leg: {reps} ✓")
+    if side == "left":
+        ask_reps(turn, "right", left=str(reps))
+    else:
+        turn.ask("selftest_pain", "Did the test hurt? Pain during it, 0 = none, 10 = worst imaginable.",
+                 pain_rows("pain"), keep_data=True, right=str(reps))
+    return True
+
+
+async def on_pain(turn: Turn, action: str, arg: str) -> None:
+    score = int_arg(arg, 0, 10)
+    if score is None:
+        turn.notice(BUTTON_PROBLEM)
+        return
+    turn.chosen(f"Pain: {score}/10")
+    turn.set_data(pain=str(score))
+    if turn.runner.sex is None and not turn.data("asked"):
+        turn.ask("selftest_sex", "To compare with the study norms (which differ for men and women), which should "
+                                 "I use? This stays optional.",
+                 ((("Men's", "sex", "m"), ("Women's", "sex", "f"), ("Skip", "sex", "")),), keep_data=True)
+        return
+    _finish(turn)
+
+
+async def on_sex(turn: Turn, action: str, arg: str) -> None:
+    if arg not in ("m", "f", ""):
+        turn.notice(BUTTON_PROBLEM)
+        return
+    turn.chosen({"m": "Men's norms", "f": "Women's norms", "": "Skipped"}[arg])
+    turn.update_runner(sex=arg or None)
+    rows = (tuple((f"{band}s", "age", str(band)) for band in list(SELFTEST_AGE_ESTIMATES)[:3]),
+            tuple((f"{band}s", "age", str(band)) for band in list(SELFTEST_AGE_ESTIMATES)[3:]) + (("Skip", "age", ""),))
+    turn.ask("selftest_age", "And your age group? (Also optional.)", rows, keep_data=True, asked="1")
+
+
+async def on_age(turn: Turn, action: str, arg: str) -> None:
+    if arg and int_arg(arg, 20, 70) not in SELFTEST_AGE_ESTIMATES:
+        turn.notice(BUTTON_PROBLEM)
+        return
+    turn.chosen(f"{arg}s" if arg else "Skipped")
+    turn.update_runner(age_band=int(arg) if arg else None)
+    _finish(turn)
+
+
+def _finish(turn: Turn) -> None:
+    left, right = int(turn.data("left", "0")), int(turn.data("right", "0"))
+    pain = int(turn.data("pain", "0"))
+    previous = turn.history.self_tests[-1] if turn.history.self_tests else None
+    test = SelfTest(number=len(turn.history.self_tests) + 1, taken_at=turn.now, left=left, right=right, pain=pain)
+    from dataclasses import replace
+
+    turn.history = replace(turn.history, self_tests=turn.history.self_tests + (test,))
+    result = score_self_test(left, right, turn.runner.sex, turn.runner.age_band, previous)
+    zone = exercise_zone(pain, turn.runner.profile)
+    if zone is Zone.STOP:
+        turn.say("\n".join(result.lines))
+        stop_for_red_flag(turn, "pain", f"Pain at {pain}/10 during the test is too much to train on. "
+                                        "Please have it checked by a clinician.")
+        return
+    extra = "\n\nIt hurt more than it should, so take it easy and tell me in your next session." \
+        if zone is Zone.RED else ""
+    show_idle(turn, "Test saved ✓\n\n" + "\n".join(result.lines) + extra
+              + "\n\nI'll suggest a retest in 4-6 weeks.")
+
+
+STATES: dict[str, State] = {
+    "selftest_intro": State(lambda t: t.ask("selftest_intro", INSTRUCTIONS, (
+        (("Ready, left leg first", "go", ""), ("Not now", "later", "")),)), on_intro),
+    "selftest_left": State(lambda t: ask_reps(t, "left"), None, on_reps_text),
+    "selftest_right": State(lambda t: ask_reps(t, "right"), None, on_reps_text),
+    "selftest_pain": State(lambda t: t.ask("selftest_pain", t.dialogue.prompt, pain_rows("pain"), keep_data=True),
+                           on_pain),
+    "selftest_sex": State(lambda t: t.ask("selftest_sex", t.dialogue.prompt, (
+        (("Men's", "sex", "m"), ("Women's", "sex", "f"), ("Skip", "sex", "")),), keep_data=True), on_sex),
+    "selftest_age": State(lambda t: _ask_age_again(t), on_age),
+}
+
+
+def _ask_age_again(turn: Turn) -> None:
+    rows = (tuple((f"{band}s", "age", str(band)) for band in list(SELFTEST_AGE_ESTIMATES)[:3]),
+            tuple((f"{band}s", "age", str(band)) for band in list(SELFTEST_AGE_ESTIMATES)[3:]) + (("Skip", "age", ""),))
+    turn.ask("selftest_age", turn.dialogue.prompt, rows, keep_data=True)

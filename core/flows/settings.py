@@ -1,0 +1,205 @@
+"""/settings, /pause and /resume."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+from core.flows.base import State, int_arg
+from core.flows.idle import describe_pause, show_idle
+from core.flows.onboarding import ASKERS, ask_hold, schedule_from_data
+from core.model import Profile, SessionStatus
+from core.schedule import parse_clock_time
+from core.texts import BUTTON_PROBLEM, schedule_summary
+from core.turn import Turn
+
+MENU = (
+    (("Run days", "set", "days"), ("Sessions a week", "set", "target")),
+    (("Run time", "set", "time"), ("Time zone", "set", "tz")),
+    (("Reminder lead", "set", "lead"), ("Morning check time", "set", "morning")),
+    (("Off-day run notes", "set", "notes"), ("Pain limits", "set", "profile")),
+    (("Done", "set", "done"),),
+)
+MORNING_CHOICES = ("06:00", "07:00", "08:00", "09:00", "10:00")
+
+
+async def cmd_settings(turn: Turn, arg: str) -> None:
+    schedule = turn.runner.schedule
+    if not turn.runner.onboarded or schedule is None:
+        turn.say("Let's finish setting you up first; send /start.")
+        return
+    ask_menu(turn)
+
+
+def ask_menu(turn: Turn) -> None:
+    schedule = turn.runner.schedule
+    assert schedule is not None
+    notes = "on" if schedule.offday_notes else "off"
+    profile = "rehab (up to 5/10)" if turn.runner.profile is Profile.REHAB else "pain-free (up to 2/10)"
+    turn.ask("settings", (schedule_summary(schedule, turn.today)
+                          + f"\nMorning check: {schedule.morning_time.strftime('%H:%M')}. Off-day notes: {notes}."
+                          + f"\nPain limits: {profile}.\n\nWhat would you like to change?"), MENU)
+
+
+async def on_menu(turn: Turn, action: str, arg: str) -> None:
+    if arg == "done":
+        turn.chosen("Done")
+        show_idle(turn, "Settings saved.")
+    elif arg in ASKERS and arg != "finish":
+        turn.chosen("")
+        turn.goto("settings", mode="settings")  # start the edit with no half-finished answers
+        ASKERS[arg](turn)
+    elif arg == "morning":
+        turn.chosen("")
+        rows = (tuple((t, "morning", t) for t in MORNING_CHOICES),)
+        turn.ask("morning_time", "When should I ask the next-morning check? Tap one or type a time.", rows)
+    elif arg == "notes":
+        schedule = turn.runner.schedule
+        assert schedule is not None
+        turn.update_runner(schedule=replace(schedule, offday_notes=not schedule.offday_notes))
+        turn.chosen("Off-day notes " + ("on" if not schedule.offday_notes else "off"))
+        ask_menu(turn)
+    elif arg == "profile":
+        turn.chosen("")
+        turn.ask("profile", ("Pain-free limits (default) keep every exercise at 2/10 or less. Rehab limits allow "
+                             "up to 5/10, and are only for a tendinopathy a clinician diagnosed and cleared "
+                             "you to load (Silbernagel 2007)."),
+                 ((("Pain-free", "profile", Profile.PAIN_FREE.value),
+                   ("Rehab: a clinician cleared me", "profile", Profile.REHAB.value)),))
+    else:
+        turn.notice(BUTTON_PROBLEM)
+
+
+def save_setting(turn: Turn, which: str) -> None:
+    """Called by the schedule questions in settings mode: store and go back to the menu."""
+    turn.update_runner(schedule=schedule_from_data(turn, turn.runner.schedule))
+    turn.say("Saved ✓")
+    ask_menu(turn)
+
+
+async def on_morning(turn: Turn, action: str, arg: str) -> None:
+    await _take_morning(turn, arg)
+
+
+async def on_morning_text(turn: Turn, text: str) -> bool:
+    await _take_morning(turn, text)
+    return True
+
+
+async def _take_morning(turn: Turn, text: str) -> None:
+    at = parse_clock_time(text)
+    schedule = turn.runner.schedule
+    if at is None or schedule is None:
+        turn.say(f"I couldn't read “{text[:40]}” as a time. Try 7:30 or 08:00.")
+        with turn.reasking():
+            STATES["morning_time"].ask(turn)
+        return
+    turn.chosen(at.strftime("%H:%M"))
+    turn.update_runner(schedule=replace(schedule, morning_time=at))
+    turn.say("Saved ✓")
+    ask_menu(turn)
+
+
+async def on_profile(turn: Turn, action: str, arg: str) -> None:
+    if arg not in (Profile.PAIN_FREE.value, Profile.REHAB.value):
+        turn.notice(BUTTON_PROBLEM)
+        return
+    turn.update_runner(profile=Profile(arg))
+    turn.chosen("Pain-free" if arg == Profile.PAIN_FREE.value else "Rehab limits")
+    ask_menu(turn)
+
+
+# ---- pause and resume ---------------------------------------------------------------
+
+PAUSE_REASONS = (("Injury", "injury"), ("Illness", "illness"), ("Travel", "travel"), ("Something else", "other"))
+PAUSE_LENGTHS = (("1 week", "7"), ("2 weeks", "14"), ("4 weeks", "28"), ("Until I resume", "open"))
+
+
+async def cmd_pause(turn: Turn, arg: str) -> None:
+    if not turn.runner.onboarded:
+        turn.say("Nothing to pause yet; send /start to set up.")
+        return
+    turn.ask("pause_reason", "Taking a break? What's the reason?",
+             (tuple((label, "reason", key) for label, key in PAUSE_REASONS),))
+
+
+async def on_pause_reason(turn: Turn, action: str, arg: str) -> None:
+    label = dict((key, label) for label, key in PAUSE_REASONS).get(arg)
+    if label is None:
+        turn.notice(BUTTON_PROBLEM)
+        return
+    turn.chosen(label)
+    if arg == "injury":
+        turn.say("Sorry to hear it. If it doesn't settle within a couple of weeks, or it changes how you "
+                 "walk or run, please get it looked at by a physio or GP.")
+    turn.ask("pause_length", "For how long? Tap one, or type the date you'll be back (YYYY-MM-DD).",
+             (tuple((label, "length", key) for label, key in PAUSE_LENGTHS),), reason=arg)
+
+
+async def on_pause_length(turn: Turn, action: str, arg: str) -> None:
+    if arg == "open":
+        until = date.max
+    else:
+        days = int_arg(arg, 1, 60)
+        if days is None:
+            turn.notice(BUTTON_PROBLEM)
+            return
+        until = turn.today + timedelta(days=days)
+    turn.chosen(describe_pause(until))
+    _pause(turn, until)
+
+
+async def on_pause_text(turn: Turn, text: str) -> bool:
+    try:
+        until = date.fromisoformat(text.strip())
+    except ValueError:
+        return _reask_pause(turn, f"I couldn't read “{text[:40]}” as a date. Please use YYYY-MM-DD, "
+                                  "like 2027-01-15.")
+    if until <= turn.today:
+        return _reask_pause(turn, "That date is already here; pick a future date.")
+    _pause(turn, until)
+    return True
+
+
+def _reask_pause(turn: Turn, problem: str) -> bool:
+    turn.say(problem)
+    with turn.reasking():
+        STATES["pause_length"].ask(turn)
+    return True
+
+
+def _pause(turn: Turn, until: date) -> None:
+    from core.flows.session import finish_session
+
+    if turn.history.active_session is not None:
+        finish_session(turn, SessionStatus.STOPPED, quiet=True)
+    turn.update_runner(paused_until=until, pause_reason=turn.data("reason", "other"))
+    show_idle(turn, f"Paused {describe_pause(until)}. No reminders until then. Look after yourself!")
+
+
+async def cmd_resume(turn: Turn, arg: str) -> None:
+    runner = turn.runner
+    if runner.clinician_hold:
+        ask_hold(turn, "idle")
+        return
+    if runner.paused_until is None or runner.paused_until < turn.today:
+        turn.update_runner(paused_until=None, pause_reason=None)
+        show_idle(turn, "You're not paused: all set for your next session.")
+        return
+    turn.update_runner(paused_until=None, pause_reason=None)
+    show_idle(turn, "Welcome back! Reminders are on again. If you've been away two weeks or more, "
+                    "the next session starts a level easier.")
+
+
+STATES: dict[str, State] = {
+    "settings": State(ask_menu, on_menu),
+    "morning_time": State(lambda t: t.ask("morning_time", t.dialogue.prompt, (
+        tuple((m, "morning", m) for m in MORNING_CHOICES),)), on_morning, on_morning_text),
+    "profile": State(lambda t: ask_menu(t), on_profile),
+    "pause_reason": State(lambda t: t.ask("pause_reason", t.dialogue.prompt,
+                                          (tuple((lbl, "reason", k) for lbl, k in PAUSE_REASONS),)),
+                          on_pause_reason),
+    "pause_length": State(lambda t: t.ask("pause_length", t.dialogue.prompt,
+                                          (tuple((lbl, "length", k) for lbl, k in PAUSE_LENGTHS),),
+                                          keep_data=True), on_pause_length, on_pause_text),
+}

@@ -1,0 +1,308 @@
+"""When things happen: strength days from run days, and due times in the runner's zone.
+
+Every due time is worked out from the runner's local wall clock and turned into a
+UTC instant here, so the scheduler only ever compares UTC instants. Wall times that
+daylight saving skips fire when the clocks jump; repeated ones fire once, the first time.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from enum import StrEnum
+from functools import lru_cache
+from itertools import combinations
+from zoneinfo import ZoneInfo, available_timezones
+
+from core.model import History, Runner, Schedule
+from core.programme import CHECK_IN_AFTER_MISSED_WEEKS, DEFAULT_LEAD_MINUTES, WEEKLY_SUMMARY_AT
+
+WEEKDAY_NAMES: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+WEEKDAY_FULL: tuple[str, ...] = (
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+)
+_COUNT_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven"}
+
+# ---- strength days ------------------------------------------------------------------
+
+
+def _gaps(days: tuple[int, ...]) -> tuple[int, ...]:
+    """Days from each chosen day to the next, wrapping Sunday to Monday."""
+    return tuple((days[(i + 1) % len(days)] - d - 1) % 7 + 1 for i, d in enumerate(days))
+
+
+def _join(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def choose_strength_days(run_days: frozenset[int], target: int) -> tuple[frozenset[int], str]:
+    """Pick min(target, run days) run days for strength work, spread as far apart as possible.
+
+    Preference: fewest back-to-back pairs (Sun -> Mon counts), then the largest smallest
+    gap, then the earliest days of the week. Returns the days and a one-line reason.
+    """
+    if any(d not in range(7) for d in run_days):
+        raise ValueError(f"run days must be 0 (Mon) to 6 (Sun), got {sorted(run_days)}")
+    count = min(max(target, 0), len(run_days))
+    if count == 0:
+        return frozenset(), "No run days yet, so no strength days either."
+
+    def preference(days: tuple[int, ...]) -> tuple[int, int, tuple[int, ...]]:
+        gaps = _gaps(days) if len(days) > 1 else (7,)
+        return (sum(g == 1 for g in gaps), -min(gaps), days)
+
+    best = min(combinations(sorted(run_days), count), key=preference)
+    names = _join([WEEKDAY_NAMES[d] for d in best])
+    if count == 1:
+        why = "your only run day" if len(run_days) == 1 else "the first of your run days"
+        return frozenset(best), f"{names}: {why}"
+    gaps = _gaps(best)
+    every_run_day = count == len(run_days)
+    if 1 not in gaps:
+        if every_run_day:
+            return frozenset(best), f"{names}: your run days, with rest between them"
+        return frozenset(best), f"{names}: your run days with the most rest between them"
+    # Name the days as the runner lives them: start after the longest rest, so a
+    # Sunday-Monday pair reads "Sun and Mon".
+    longest = max(range(count), key=lambda i: (gaps[i], -i))
+    in_order = best[longest + 1:] + best[:longest + 1]
+    in_pairs = [d for d in in_order
+                if (d + 1) % 7 in best or (d - 1) % 7 in best]
+    together = _join([WEEKDAY_NAMES[d] for d in in_pairs])
+    if every_run_day:
+        because = f"you only run on those {_COUNT_WORDS[count]} days"
+    else:
+        because = f"your run days leave no room for {_COUNT_WORDS[count]} with rest between"
+    advice = f"{together} are back to back, as {because}: keep each session easy"
+    if len(in_pairs) == count:
+        return frozenset(best), advice
+    return frozenset(best), f"{names}: {advice}"
+
+
+def next_strength_day(schedule: Schedule, today: date) -> date:
+    """The first strength day on or after `today`."""
+    if not schedule.strength_days:
+        raise ValueError("the schedule has no strength days")
+    ahead = min((d - today.weekday()) % 7 for d in schedule.strength_days)
+    return today + timedelta(days=ahead)
+
+
+# ---- time zones ---------------------------------------------------------------------
+
+_CANONICAL_OFFSET = re.compile(r"UTC([+-])(\d{2}):(\d{2})")
+# "UTC+2", "GMT-3", "+02:00", "+0530", "UTC+5:30", "utc -4"
+_OFFSET_INPUT = re.compile(r"(?:(?:utc|gmt)\s*)?([+-])\s*(\d{1,2})(?:[:.]?(\d{2}))?", re.I)
+_ZERO_NAMES = frozenset({"utc", "gmt", "z", "zulu"})
+_OFFSET_RANGE = (timedelta(hours=-12), timedelta(hours=14))  # real-world offsets
+_OFFSET_MINUTES = frozenset({0, 15, 30, 45})
+_NOT_PLACES = frozenset({"localtime", "factory"})  # tzdata entries that are not places
+
+
+@lru_cache(maxsize=1)
+def _zone_names_by_lower() -> dict[str, str]:
+    """IANA names keyed by their lower-case spelling, read once."""
+    return {n.lower(): n for n in available_timezones() if n.lower() not in _NOT_PLACES}
+
+
+def zone_for(name: str) -> tzinfo:
+    """The tzinfo for a stored zone name: IANA, "UTC", or our "UTC+05:30" form."""
+    if name == "UTC":
+        return timezone.utc
+    fixed = _CANONICAL_OFFSET.fullmatch(name)
+    if fixed:
+        sign = -1 if fixed[1] == "-" else 1
+        return timezone(sign * timedelta(hours=int(fixed[2]), minutes=int(fixed[3])), name)
+    return ZoneInfo(name)
+
+
+def _offset_name(sign: str, hours: int, minutes: int) -> str | None:
+    offset = (-1 if sign == "-" else 1) * timedelta(hours=hours, minutes=minutes)
+    if minutes not in _OFFSET_MINUTES or not _OFFSET_RANGE[0] <= offset <= _OFFSET_RANGE[1]:
+        return None
+    if not offset:
+        return "UTC"
+    return f"UTC{sign}{hours:02d}:{minutes:02d}"
+
+
+def parse_timezone(text: str) -> str | None:
+    """A zone name we can store, from what the runner typed; None if not understood."""
+    cleaned = text.strip().replace("\u2212", "-")  # a typographic minus from phones
+    if cleaned.lower() in _ZERO_NAMES:
+        return "UTC"
+    offset = _OFFSET_INPUT.fullmatch(cleaned)
+    if offset:
+        return _offset_name(offset[1], int(offset[2]), int(offset[3] or 0))
+    spelled = re.sub(r"\s+", "_", re.sub(r"\s*/\s*", "/", cleaned)).lower()
+    return _zone_names_by_lower().get(spelled) if spelled else None
+
+
+# ---- clock times --------------------------------------------------------------------
+
+_CLOCK = re.compile(r"(\d{1,2})(?:[:.h]?(\d{2}))?\s*(am|pm|a|p)?", re.I | re.ASCII)
+_CLOCK_WORDS = {"noon": time(12, 0), "midday": time(12, 0), "midnight": time(0, 0)}
+
+
+def parse_clock_time(text: str) -> time | None:
+    """A wall-clock time from "6:30", "0630", "6.30", "6pm", "12am" and the like."""
+    cleaned = text.strip().lower().replace("a.m.", "am").replace("p.m.", "pm")
+    if cleaned in _CLOCK_WORDS:
+        return _CLOCK_WORDS[cleaned]
+    match = _CLOCK.fullmatch(cleaned)
+    if not match:
+        return None
+    hour, minute, half = int(match[1]), int(match[2] or 0), (match[3] or "")[:1]
+    if minute > 59:
+        return None
+    if half:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if half == "p" else 0)  # 12am is midnight, 12pm noon
+    return time(hour, minute) if hour <= 23 else None
+
+
+# ---- local wall time <-> UTC instants -----------------------------------------------
+
+
+def _utc(instant: datetime) -> datetime:
+    if instant.tzinfo is None or instant.utcoffset() is None:
+        raise ValueError(f"expected a timezone-aware instant, got {instant!r}")
+    return instant.astimezone(timezone.utc)
+
+
+def _gap_end(wall: datetime, zone: tzinfo) -> datetime:
+    """The UTC instant clocks jump over a skipped wall time (the gap's end)."""
+    # fold=1 reads the skipped time with the later offset (an instant before the jump),
+    # fold=0 with the earlier one (an instant after it): the jump lies in between.
+    low = _utc(wall.replace(tzinfo=zone, fold=1))
+    high = _utc(wall.replace(tzinfo=zone, fold=0))
+    after = high.astimezone(zone).utcoffset()
+    while high - low > timedelta(seconds=1):
+        middle = low + (high - low) / 2
+        if middle.astimezone(zone).utcoffset() == after:
+            high = middle
+        else:
+            low = middle
+    return high.replace(microsecond=0)
+
+
+def local_instant(day: date, at: time, tz: str) -> datetime:
+    """The UTC instant of wall time `at` on `day` in zone `tz`.
+
+    A time skipped by a spring-forward jump fires when the clocks jump; a time that
+    happens twice at fall-back fires at its first occurrence, so only once.
+    """
+    zone = zone_for(tz)
+    wall = datetime.combine(day, at.replace(tzinfo=None, fold=0))
+    instant = _utc(wall.replace(tzinfo=zone))
+    if instant.astimezone(zone).replace(tzinfo=None) != wall:
+        return _gap_end(wall, zone)
+    return instant
+
+
+def local_date(instant: datetime, tz: str) -> date:
+    return _utc(instant).astimezone(zone_for(tz)).date()
+
+
+def local_time(instant: datetime, tz: str) -> time:
+    return _utc(instant).astimezone(zone_for(tz)).time().replace(fold=0)
+
+
+def session_start(schedule: Schedule, day: date) -> datetime:
+    """When the strength session should start on `day`: the run time minus the lead.
+
+    The lead is subtracted from the UTC instant, so it is real minutes even across a jump.
+    """
+    lead = DEFAULT_LEAD_MINUTES if schedule.lead_minutes is None else schedule.lead_minutes
+    run = local_instant(day, schedule.run_time, schedule.timezone)
+    return run - timedelta(minutes=lead)
+
+
+# ---- reminders ----------------------------------------------------------------------
+
+
+class ReminderKind(StrEnum):
+    SESSION = "session"  # pre-run nudge on a strength day
+    RUN_NOTE = "run_note"  # short pre-run note on the other run days
+    MORNING = "morning"  # next-morning check after a session
+    WEEKLY = "weekly"  # Sunday summary
+    CHECK_IN = "check_in"  # "are you still there?" after missed weeks
+
+
+_KIND_ORDER = {kind: i for i, kind in enumerate(ReminderKind)}
+
+
+@dataclass(frozen=True, slots=True)
+class DueReminder:
+    kind: ReminderKind
+    local_date: date  # the runner's day it belongs to (the run day; the morning itself)
+    due_at: datetime  # UTC
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.local_date.isoformat()}"
+
+
+def _check_in_day(runner: Runner, history: History, schedule: Schedule) -> date | None:
+    """The one strength day a check-in belongs to in the current gap, if any.
+
+    The gap counts from the later of the last session with results, the day the runner
+    joined and the end of a pause; full Monday-to-Sunday weeks must pass after it.
+    """
+    if not schedule.strength_days:
+        return None
+    created = runner.created_at
+    created = created if created.tzinfo else created.replace(tzinfo=timezone.utc)
+    anchors = [local_date(created, schedule.timezone)]
+    anchors += [s.local_date for s in history.sessions if s.results]
+    if runner.paused_until is not None and runner.paused_until != date.max:
+        anchors.append(runner.paused_until)
+    anchor = max(anchors)
+    first_full_week = anchor + timedelta(days=7 - anchor.weekday())
+    day = next_strength_day(schedule, first_full_week + timedelta(weeks=CHECK_IN_AFTER_MISSED_WEEKS))
+    # The gap starts after any dated pause, so only a hold or an open pause covers `day`.
+    return None if runner.is_paused(day) else day
+
+
+def reminders_between(
+    runner: Runner, history: History, start: datetime, end: datetime
+) -> tuple[DueReminder, ...]:
+    """Every reminder with start < due_at <= end, sorted by due time then kind."""
+    schedule = runner.schedule
+    if not runner.onboarded or schedule is None or runner.unreachable:
+        return ()
+    start, end = _utc(start), _utc(end)
+    if end <= start:
+        return ()
+    tz = schedule.timezone
+    # One day either side: a lead can move a nudge across local midnight.
+    first, last = local_date(start, tz) - timedelta(days=1), local_date(end, tz) + timedelta(days=1)
+    weekly_day, weekly_at = WEEKLY_SUMMARY_AT[0], time(*WEEKLY_SUMMARY_AT[1:])
+    check_in = _check_in_day(runner, history, schedule)
+    unanswered = {s.local_date + timedelta(days=1) for s in history.sessions
+                  if s.results and s.morning is None}
+
+    found: dict[str, DueReminder] = {}
+
+    def add(kind: ReminderKind, day: date, due_at: datetime) -> None:
+        if start < due_at <= end:
+            reminder = DueReminder(kind, day, due_at)
+            found[reminder.key] = reminder
+
+    day = first
+    while day <= last:
+        if not runner.is_paused(day):
+            weekday = day.weekday()
+            nudges = schedule.lead_minutes is not None
+            if weekday in schedule.strength_days and nudges:
+                add(ReminderKind.SESSION, day, session_start(schedule, day))
+            elif weekday in schedule.run_days and nudges and schedule.offday_notes:
+                add(ReminderKind.RUN_NOTE, day, session_start(schedule, day))
+            if day in unanswered:
+                add(ReminderKind.MORNING, day, local_instant(day, schedule.morning_time, tz))
+            if weekday == weekly_day:
+                add(ReminderKind.WEEKLY, day, local_instant(day, weekly_at, tz))
+            if day == check_in:
+                add(ReminderKind.CHECK_IN, day, session_start(schedule, day))
+        day += timedelta(days=1)
+    return tuple(sorted(found.values(), key=lambda r: (r.due_at, _KIND_ORDER[r.kind])))

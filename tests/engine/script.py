@@ -1,0 +1,53 @@
+"""Drive the engine like a person in a chat: read the replies, press buttons by label."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from core.engine import Coach
+from core.events import Command, Press, Text, parse_input
+from core.model import UserRef
+from core.replies import Button, Reply
+
+
+@dataclass
+class Chat:
+    coach: Coach
+    user: UserRef
+    transcript: list[Reply] = field(default_factory=list)
+    keyboard: tuple[Button, ...] = ()
+
+    async def send(self, line: str) -> tuple[Reply, ...]:
+        return await self._handle(parse_input(line))
+
+    async def press(self, label: str) -> tuple[Reply, ...]:
+        return await self._handle(Press(self.button(label).payload))
+
+    async def press_payload(self, payload: str) -> tuple[Reply, ...]:
+        return await self._handle(Press(payload))
+
+    def button(self, label: str) -> Button:
+        for button in self.keyboard:
+            if button.label == label or button.label.startswith(label):
+                return button
+        raise AssertionError(f"no button {label!r} in {[b.label for b in self.keyboard]}")
+
+    async def _handle(self, event: Command | Press | Text) -> tuple[Reply, ...]:
+        replies = await self.coach.handle(self.user, event)
+        self.take(replies)
+        return replies
+
+    def take(self, replies: tuple[Reply, ...]) -> None:
+        self.transcript.extend(replies)
+        for reply in replies:
+            if reply.buttons or (reply.edit and not reply.notice):
+                if reply.buttons:
+                    self.keyboard = reply.all_buttons
+
+    @property
+    def last_text(self) -> str:
+        return next(r.text for r in reversed(self.transcript) if not r.edit and not r.notice)
+
+
+def texts(replies: tuple[Reply, ...]) -> str:
+    return "\n".join(r.text for r in replies)

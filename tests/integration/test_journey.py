@@ -1,0 +1,119 @@
+"""The core issue's whole journey, through the real engine, storage and charts."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+from bot.main import App
+from core.model import UserRef
+from core.reminders import due_reminders
+from core.schedule import ReminderKind
+from tests.engine.fakes import PNG_SIGNATURE
+from tests.engine.script import Chat, texts
+
+RUNNER = UserRef(platform="terminal", external_id="ann", chat_id="ann", display_name="Ann")
+
+
+async def onboard(chat: Chat) -> None:
+    assert "safety check" in texts(await chat.send("/start"))
+    assert "Safety check 1/7" in texts(await chat.press("Let's start"))
+    for _ in range(7):
+        await chat.press("No")
+    assert "blood pressure" in chat.last_text
+    await chat.press("No")
+    assert "injury or pain" in chat.last_text
+    assert "Which days do you usually run?" in texts(await chat.press("No"))
+    for day in ("Mon", "Wed", "Fri", "Sat"):
+        await chat.press(day)
+    assert "How many strength sessions" in texts(await chat.press("Done"))
+    assert "What time do you usually start" in texts(await chat.press("2 a week"))
+    assert "Which time zone" in texts(await chat.send("7:00"))
+    assert "How long before your run" in texts(await chat.send("Europe/London"))
+    finish = texts(await chat.press("20 min"))
+    assert "Strength days: Mon and Fri" in finish
+    assert "07:00 (Europe/London)" in finish
+
+
+async def do_session(chat: Chat, pain: str = "1") -> str:
+    assert "Good to go" in texts(await chat.press("0"))
+    for number in range(1, 6):
+        assert f"{number}/5" in chat.last_text
+        await chat.press("Done")
+        replies = await chat.press(pain)
+    return texts(replies)
+
+
+async def deliver_due(app: App, chat: Chat, until: datetime) -> list[str]:
+    """Move the clock to `until`, delivering reminders on the way, as the dispatcher will."""
+    kinds = []
+    while True:
+        snapshot = await app.store.load(RUNNER.key)
+        due = due_reminders(snapshot.runner, snapshot.history, app.clock.now(), until)
+        if not due:
+            break
+        app.clock.set(due[0].due_at)
+        chat.take(await app.coach.due(RUNNER.key, due[0].kind, due[0].local_date))
+        kinds.append(due[0].kind)
+    app.clock.set(until)
+    return kinds
+
+
+async def test_full_journey_start_to_delete(app: App) -> None:
+    chat = Chat(app.coach, RUNNER)
+    await onboard(chat)
+    # Monday 06:40 London: the nudge for the 07:00 run is due.
+    assert ReminderKind.SESSION in await deliver_due(app, chat, datetime(2026, 11, 30, 6, 45, tzinfo=UTC))
+    assert "Ready?" in chat.last_text
+    assert "Before we start" in texts(await chat.press("Start now"))
+    done = await do_session(chat, pain="1")
+    assert "Session done" in done and "This week: 1/2" in done
+
+    # Tuesday 08:00: the next-morning check, answered by its own buttons.
+    kinds = await deliver_due(app, chat, datetime(2026, 12, 1, 9, 0, tzinfo=UTC))
+    assert kinds == [ReminderKind.MORNING]
+    assert "Settled overnight" in texts(await chat.press("0"))
+    assert (await chat.press("0"))[0].notice  # the same check pressed twice changes nothing
+
+    # Friday: the second easy session, then Saturday's check moves everything up a level.
+    await deliver_due(app, chat, datetime(2026, 12, 4, 6, 45, tzinfo=UTC))
+    await chat.press("Start now")
+    await do_session(chat, pain="0")
+    await deliver_due(app, chat, datetime(2026, 12, 5, 8, 30, tzinfo=UTC))
+    morning = texts(await chat.press("0"))
+    assert "Squat: level 1 → 2" in morning
+
+    progress = await chat.send("/progress")
+    assert "Squat: level 2/5" in progress[0].text
+    assert progress[0].picture is not None and progress[0].picture.data.startswith(PNG_SIGNATURE)
+
+    export = (await chat.send("/export"))[0].attachment
+    assert export is not None
+    document = json.loads(export.data)
+    assert [s["readiness_pain"] for s in document["sessions"]] == [0, 0]
+    assert [e["pain"] for e in document["sessions"][0]["exercises"]] == [1, 1, 1, 1, 1]
+    assert document["sessions"][0]["next_morning"]["score"] == 0
+    assert len(document["level_changes"]) == 5
+
+    assert "can't be undone" in texts(await chat.send("/delete"))
+    assert "everything is erased" in texts(await chat.press("Yes, delete everything"))
+    assert await app.store.load(RUNNER.key) is None
+
+
+async def test_a_restart_mid_session_resumes_at_the_same_exercise(app: App, tmp_path) -> None:
+    chat = Chat(app.coach, RUNNER)
+    await onboard(chat)
+    await chat.press("Start a session now")
+    await chat.press("0")
+    await chat.press("Done")
+    await chat.press("2")
+    assert "2/5 Heels-up squat" in chat.last_text
+    # A new Chat with no memory is what a restarted process has: only the database.
+    fresh = Chat(app.coach, RUNNER)
+    resumed = texts(await fresh.send("/session"))
+    assert "Picking up where you left off" in resumed and "2/5 Heels-up squat" in resumed
+    # The keyboard the runner still has from before the restart keeps working.
+    await chat.press("Done")
+    assert "how much pain did you feel" in chat.last_text
+    snapshot = await app.store.load(RUNNER.key)
+    assert [r.pain for r in snapshot.history.sessions[-1].results] == [2]
