@@ -16,20 +16,23 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.charts import MatplotlibCharts
 from bot.clock import ManualClock, SystemClock
 from bot.settings import Settings
 from bot.storage.database import app_secret, make_engine, make_session_factory, sqlite_url, upgrade_head
 from bot.storage.repository import SqlRunnerStore
-from bot.terminal.chat import PLATFORM as TERMINAL, TerminalChat, parse_when
+from bot.reminders.queries import next_pending_due
+from bot.reminders.dispatcher import Dispatcher, DispatcherConfig
+from bot.reminders.limiter import RateLimiter
+from bot.reminders.planner import ReminderPlanner
+from bot.terminal.chat import TerminalChat, parse_when
+from bot.terminal.delivery import PLATFORM as TERMINAL, TerminalDelivery
 from core.engine import Coach
 from core.model import UserRef
 from core.payloads import Signer
-from core.ports import Clock
-from core.reminders import due_reminders
-from core.replies import Reply
+from core.ports import Clock, Delivery
 from core.schedule import zone_for
 from core.turn import Services
 
@@ -48,6 +51,13 @@ class App:
     store: SqlRunnerStore
     engine: AsyncEngine
     clock: Clock
+    sessions: async_sessionmaker[AsyncSession]
+    planner: ReminderPlanner
+
+    def dispatcher(self, deliveries: dict[str, Delivery], limiters: dict[str, RateLimiter],
+                   config: DispatcherConfig = DispatcherConfig(), worker: str | None = None) -> Dispatcher:
+        return Dispatcher(self.sessions, self.store, self.coach, self.planner, deliveries, limiters,
+                          self.clock, config, worker)
 
 
 @asynccontextmanager
@@ -58,10 +68,11 @@ async def open_app(database_url: str, clock: Clock, secret: bytes | None = None,
     try:
         await upgrade_head(engine)
         sessions = make_session_factory(engine)
-        store = SqlRunnerStore(sessions)
+        planner = ReminderPlanner(clock)
+        store = SqlRunnerStore(sessions, planner)
         signer = Signer(secret or await app_secret(sessions))
         coach = Coach(store, clock, Services(signer=signer, charts=MatplotlibCharts()))
-        yield App(coach=coach, store=store, engine=engine, clock=clock)
+        yield App(coach=coach, store=store, engine=engine, clock=clock, sessions=sessions, planner=planner)
     finally:
         await engine.dispose()
 
@@ -83,11 +94,22 @@ async def chat(settings: Settings, db_path: str | None, user_name: str, now: str
     start = _parse_start(now) if now else None
     clock: Clock = ManualClock(start) if start else SystemClock()
     secret = settings.secret_key.get_secret_value().encode() if settings.secret_key else None
-    async with open_app(database_url, clock, secret) as app:
+    schema = None if db_path else settings.database_schema
+    async with open_app(database_url, clock, secret, schema=schema) as app:
         user = UserRef(platform=TERMINAL, external_id=user_name, chat_id=user_name, display_name=user_name)
-        mover = _clock_mover(app, user.key, clock) if isinstance(clock, ManualClock) else None
-        terminal = TerminalChat(coach=app.coach, user=user, files_dir=_files_dir(database_url), move_clock=mover)
-        await terminal.run()
+        terminal = TerminalChat(coach=app.coach, user=user, files_dir=_files_dir(database_url))
+        # Reminders print in the chat; there is one reader, so no pacing is needed.
+        dispatcher = app.dispatcher({TERMINAL: TerminalDelivery(terminal.show)},
+                                    {TERMINAL: RateLimiter(rate=1000.0)})
+        if isinstance(clock, ManualClock):
+            terminal.move_clock = _clock_mover(app, dispatcher, user.key, clock)
+            await terminal.run()
+            return
+        dispatcher.start()
+        try:
+            await terminal.run()
+        finally:
+            await dispatcher.stop()
 
 
 def _parse_start(text: str) -> datetime:
@@ -96,29 +118,28 @@ def _parse_start(text: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=zone_for("UTC"))
 
 
-def _clock_mover(app: App, key: str, clock: ManualClock):
-    """`/clock +1d`: move time forward, delivering every reminder that falls due on the way."""
+def _clock_mover(app: App, dispatcher: Dispatcher, key: str, clock: ManualClock):
+    """`/clock +1d`: move time forward through the real dispatcher, one due reminder at a time."""
 
-    async def move(arg: str) -> tuple[str, tuple[Reply, ...]]:
+    async def move(arg: str) -> str:
         snapshot = await app.store.load(key)
         schedule = snapshot.runner.schedule if snapshot else None
-        tz = zone_for(schedule.timezone if schedule else "UTC")
-        target = parse_when(arg, clock.now(), tz)
+        zone_name = schedule.timezone if schedule else "UTC"
+        target = parse_when(arg, clock.now(), zone_for(zone_name))
         if target is None:
-            return ("Use /clock +1d, +2h, +30m or /clock 2026-12-01 06:30 (your local time).", ())
+            return "Use /clock +1d, +2h, +30m or /clock 2026-12-01 06:30 (your local time)."
         if target <= clock.now():
-            return ("The clock only moves forward.", ())
-        replies: list[Reply] = []
-        while snapshot is not None:
-            due = due_reminders(snapshot.runner, snapshot.history, clock.now(), target)
-            if not due:
+            return "The clock only moves forward."
+        while True:
+            await dispatcher.plan_pass()
+            next_due = await next_pending_due(app.sessions)
+            if next_due is None or next_due > target:
                 break
-            clock.set(due[0].due_at)
-            replies.extend(await app.coach.due(key, due[0].kind, due[0].local_date))
-            snapshot = await app.store.load(key)
+            clock.set(max(next_due, clock.now()))
+            await dispatcher.tick()
+            await dispatcher.drain()
         clock.set(target)
-        return (f"It is now {target.astimezone(tz):%a %d %b %Y %H:%M} ({schedule.timezone if schedule else 'UTC'})",
-                tuple(replies))
+        return f"It is now {target.astimezone(zone_for(zone_name)):%a %d %b %Y %H:%M} ({zone_name})"
 
     return move
 
@@ -132,7 +153,7 @@ async def run(settings: Settings) -> None:
 
 
 async def migrate(settings: Settings) -> None:
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, schema=settings.database_schema)
     try:
         await upgrade_head(engine)
     finally:
@@ -151,7 +172,9 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser("migrate", help="bring the database schema up to date")
     args = parser.parse_args(argv)
     settings = Settings()
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # In the terminal chat, log lines would interleave with the conversation: warnings only.
+    level = "WARNING" if args.command == "chat" else settings.log_level
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if args.command == "chat":
         asyncio.run(chat(settings, args.db, args.user, args.now))
     elif args.command == "migrate":

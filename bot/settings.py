@@ -12,6 +12,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
     database_url: str = DEFAULT_DATABASE_URL
+    database_schema: str | None = None  # PostgreSQL only: keep Tiptoe's tables in this schema
     secret_key: SecretStr | None = None  # signs buttons; generated and kept in the database when unset
     log_level: str = "INFO"
 

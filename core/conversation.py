@@ -115,12 +115,20 @@ async def _on_press(turn: Turn, payload: str) -> None:
         turn.notice(STALE)
         state = STATES.get(turn.dialogue.state)
         if state is not None and turn.dialogue.state not in ("idle", "new"):
-            with turn.reasking():
-                state.ask(turn)
+            # Re-show the question from a copy: its text may be fresher (dates move on), but a
+            # stale press must leave what we store exactly as it was.
+            copy = Turn(turn.snapshot, turn.now, turn.services)
+            with copy.reasking():
+                state.ask(copy)
+            turn.replies.extend(copy.replies)
         return
     state = STATES.get(turn.dialogue.state)
     if state is None or state.press is None:
         turn.notice(STALE)
         return
-    turn.remember_press(payload)
     await state.press(turn, read.action, read.arg)
+    refused = bool(turn.replies) and all(reply.notice for reply in turn.replies)
+    if not refused:
+        # Only a press that was taken is remembered: a refused one changed nothing and
+        # may be tried again, so it must not come back as "Already noted".
+        turn.remember_press(payload)

@@ -60,7 +60,10 @@ class Coach:
                 await self.store.delete(key)
                 return tuple(turn.replies)
             after = turn.snapshot
-            if after == before:
+            refused = bool(turn.replies) and all(reply.notice for reply in turn.replies)
+            if after == before or (before is None and refused):
+                # A refused press from someone unknown (an old button after /delete, a forged
+                # one) stores nothing: a notice never changes what we hold.
                 return tuple(turn.replies)
             try:
                 await self.store.save(before, after)
@@ -77,8 +80,8 @@ class Coach:
             return Snapshot(runner=runner)
         runner = stored.runner
         if runner.chat_id != user.chat_id or (user.display_name and runner.name != user.display_name) \
-                or runner.unreachable:
-            # They wrote to us, so they can be reached here again.
+                or runner.unreachable or runner.quiet:
+            # They wrote to us, so they can be reached here again, and want to hear from us.
             runner = replace(runner, chat_id=user.chat_id, name=user.display_name or runner.name,
-                             unreachable=False)
+                             unreachable=False, quiet=False)
         return replace(stored, runner=runner)

@@ -95,6 +95,7 @@ class Runner:
     clinician_hold: str | None = None  # red-flag or pain reason; cleared only by the runner
     unreachable: bool = False  # blocked the bot / closed DMs: no nudges until they return
     snoozed_until: datetime | None = None  # a snoozed pre-run nudge comes back at this instant (UTC)
+    quiet: bool = False  # asked "still there?" after missed weeks: no more reminders until they write
     sex: str | None = None  # "m" / "f" / None, only for self-test norms
     age_band: int | None = None  # 20, 30, ... 70, only for self-test norms
 

@@ -6,11 +6,14 @@ tests may pass their own implementations of these ports and nothing else.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Protocol
 
 from core.model import Snapshot
 from core.progress import ProgressData
+from core.replies import Reply
 
 
 class ConcurrentUpdate(Exception):
@@ -21,10 +24,11 @@ class RunnerStore(Protocol):
     async def load(self, key: str) -> Snapshot | None:
         """The runner's snapshot with their whole history, or None if unknown."""
 
-    async def save(self, before: Snapshot | None, after: Snapshot) -> None:
+    async def save(self, before: Snapshot | None, after: Snapshot) -> int:
         """Persist what changed from `before` to `after` in one transaction.
 
-        Raises ConcurrentUpdate when the stored version is no longer `before.version`.
+        Returns the new stored version. Raises ConcurrentUpdate when the stored version
+        is no longer `before.version`.
         Recorded results, checks, level changes and self-tests are only ever added.
         """
 
@@ -40,3 +44,25 @@ class Clock(Protocol):
 class ChartRenderer(Protocol):
     async def progress_png(self, data: ProgressData) -> bytes:
         """A PNG of pain per exercise and sessions per week."""
+
+
+class DeliveryStatus(StrEnum):
+    SENT = "sent"  # the platform accepted every message
+    RETRY = "retry"  # 429, 5xx, timeout: try again later (after `retry_after` if the platform said)
+    GONE = "gone"  # blocked the bot, deleted account, DMs closed: stop nudging this runner
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryOutcome:
+    status: DeliveryStatus
+    retry_after: float | None = None  # seconds, when the platform named a wait
+    detail: str = ""  # for logs: never a token, never message text
+
+
+class Delivery(Protocol):
+    """Sends the coach's replies to a chat outside of any conversation turn (reminders)."""
+
+    platform: str
+
+    async def deliver(self, chat_id: str, replies: tuple[Reply, ...]) -> DeliveryOutcome:
+        """Send the replies in order and say how it went; never raises for platform faults."""

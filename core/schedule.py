@@ -227,6 +227,7 @@ class ReminderKind(StrEnum):
     MORNING = "morning"  # next-morning check after a session
     WEEKLY = "weekly"  # Sunday summary
     CHECK_IN = "check_in"  # "are you still there?" after missed weeks
+    SNOOZE = "snooze"  # a snoozed pre-run nudge, back after SNOOZE_MINUTES
 
 
 _KIND_ORDER = {kind: i for i, kind in enumerate(ReminderKind)}
@@ -258,8 +259,11 @@ def _check_in_day(runner: Runner, history: History, schedule: Schedule) -> date 
     if runner.paused_until is not None and runner.paused_until != date.max:
         anchors.append(runner.paused_until)
     anchor = max(anchors)
-    first_full_week = anchor + timedelta(days=7 - anchor.weekday())
-    day = next_strength_day(schedule, first_full_week + timedelta(weeks=CHECK_IN_AFTER_MISSED_WEEKS))
+    try:
+        first_full_week = anchor + timedelta(days=7 - anchor.weekday())
+        day = next_strength_day(schedule, first_full_week + timedelta(weeks=CHECK_IN_AFTER_MISSED_WEEKS))
+    except OverflowError:
+        return None  # a typed pause ending at the edge of the calendar: no check-in to plan
     # The gap starts after any dated pause, so only a hold or an open pause covers `day`.
     return None if runner.is_paused(day) else day
 

@@ -126,6 +126,8 @@ def runner_columns(runner: Runner) -> Columns:
         "pause_reason": runner.pause_reason,
         "clinician_hold": runner.clinician_hold,
         "unreachable": runner.unreachable,
+        "snoozed_until": runner.snoozed_until,
+        "quiet": runner.quiet,
         "sex": runner.sex,
         "age_band": runner.age_band,
     }
@@ -147,6 +149,8 @@ def runner_from_row(row: RunnerRow) -> Runner:
         pause_reason=row.pause_reason,
         clinician_hold=row.clinician_hold,
         unreachable=row.unreachable,
+        snoozed_until=row.snoozed_until,
+        quiet=row.quiet,
         sex=row.sex,
         age_band=row.age_band,
     )

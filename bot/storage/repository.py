@@ -10,6 +10,7 @@ that `before` did not have, and never rewrites or deletes one that it had.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
@@ -17,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
+from bot.reminders.planner import ReminderPlanner, reminder_inputs
 from bot.storage.mapping import (
     dialogue_columns,
     level_change_columns,
@@ -56,8 +58,10 @@ _WHOLE_SNAPSHOT = (
 class SqlRunnerStore:
     """Runners, their dialogue and their whole history, one transaction per save."""
 
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession],
+                 planner: ReminderPlanner | None = None) -> None:
         self._sessions = session_factory
+        self._planner = planner  # keeps reminder rows in step, in the same transaction
 
     async def load(self, key: str) -> Snapshot | None:
         """The runner's snapshot with their whole history (oldest first), or None if unknown.
@@ -90,7 +94,18 @@ class SqlRunnerStore:
             await _write_dialogue(db, before, after)
             history_before = before.history if before is not None else History()
             await _insert_new_history(db, key, history_before, after.history)
+            if self._planner is not None and reminder_inputs(before) != reminder_inputs(after):
+                await self._planner.replan(db, after)
         return version
+
+    async def replan(self, key: str, since: datetime | None = None) -> None:
+        """Extend or repair one runner's reminder rows (the planner's periodic pass)."""
+        if self._planner is None:
+            return
+        async with self._sessions.begin() as db:
+            row = await db.scalar(select(RunnerRow).where(RunnerRow.key == key).options(*_WHOLE_SNAPSHOT))
+            if row is not None:
+                await self._planner.replan(db, snapshot_from_row(row), since)
 
     async def delete(self, key: str) -> None:
         """Erase everything stored for this runner, in every table."""

@@ -16,7 +16,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
+    Index,
+    UniqueConstraint,
+    false,
     Date,
     DateTime,
     ForeignKey,
@@ -98,6 +102,10 @@ class RunnerRow(Base):
     pause_reason: Mapped[str | None] = mapped_column(Text)
     clinician_hold: Mapped[str | None] = mapped_column(Text)
     unreachable: Mapped[bool] = mapped_column(Boolean)
+    snoozed_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    quiet: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    # How far ahead this runner's reminder rows exist; owned by bot/reminders/planner.py.
+    planned_until: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
     sex: Mapped[str | None] = mapped_column(Text)
     age_band: Mapped[int | None] = mapped_column(Integer)
     # Optimistic concurrency: every save bumps it; a save from an older one fails.
@@ -208,6 +216,37 @@ class AppMetaRow(Base):
 
     name: Mapped[str] = mapped_column(Text, primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class ReminderRow(Base):
+    """One reminder for one runner, at most once per (runner, kind, local date).
+
+    The database is the source of truth for reminders (bot/reminders/): the planner
+    inserts rows ahead of time, a dispatcher claims due ones atomically, and a row is
+    marked sent only after the platform accepted the message.
+    """
+
+    __tablename__ = "reminders"
+    __table_args__ = (
+        UniqueConstraint("runner_key", "kind", "local_date"),
+        Index("ix_reminders_status_due_at", "status", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+                                    autoincrement=True)
+    runner_key: Mapped[str] = mapped_column(Text, _runner_fk())
+    platform: Mapped[str] = mapped_column(Text)  # fixed per runner; the limiter is per platform
+    kind: Mapped[str] = mapped_column(Text)  # core.schedule.ReminderKind value
+    local_date: Mapped[date] = mapped_column(Date)
+    due_at: Mapped[datetime] = mapped_column(UtcDateTime)  # when the session should start, etc.
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)  # never sent after this
+    status: Mapped[str] = mapped_column(Text)  # pending, claimed, sent, missed, skipped, cancelled, failed
+    attempts: Mapped[int] = mapped_column(Integer, server_default="0")
+    retry_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    claimed_by: Mapped[str | None] = mapped_column(Text)
+    lease_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
 
 
 metadata = Base.metadata

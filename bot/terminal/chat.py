@@ -18,10 +18,10 @@ from core.engine import Coach
 from core.events import Command, Press, Text, parse_input
 from core.model import UserRef
 from core.replies import Button, Reply
+from bot.terminal.delivery import PLATFORM
 
-PLATFORM = "terminal"
-# Moves the manual clock and returns the reminders' replies that fell due meanwhile.
-ClockMover = Callable[[str], Awaitable[tuple[str, tuple[Reply, ...]]]]
+# Moves the manual clock, delivering what falls due on the way; returns what to say about it.
+ClockMover = Callable[[str], Awaitable[str]]
 
 
 @dataclass
@@ -70,9 +70,7 @@ class TerminalChat:
         if self.move_clock is None:
             self.out.write("  (the clock can only be moved when started with --now)\n")
             return
-        said, replies = await self.move_clock(arg)
-        self.out.write(f"  🕒 {said}\n")
-        self.show(replies)
+        self.out.write(f"  🕒 {await self.move_clock(arg)}\n")
 
     def show(self, replies: tuple[Reply, ...]) -> None:
         for reply in replies:

@@ -55,7 +55,7 @@ async def due(turn: Turn, kind: ReminderKind, local_date: date) -> None:
             turn.say(("Good morning! How do your feet, calves and legs feel after yesterday's session? "
                       "Pain or stiffness right now, 0 = none, 10 = worst imaginable."),
                      turn.standalone_keyboard(_morning_rows(session.number)))
-    elif kind is ReminderKind.SESSION:
+    elif kind in (ReminderKind.SESSION, ReminderKind.SNOOZE):
         if trained_today(turn.history, local_date) or turn.history.active_session is not None:
             return
         schedule = runner.schedule
@@ -73,6 +73,7 @@ async def due(turn: Turn, kind: ReminderKind, local_date: date) -> None:
         turn.say(f"Run day, no strength work today. {MOBILITY_DRILL}{when}",
                  turn.standalone_keyboard(((("Turn these notes off", "notes_off", ""),),)))
     elif kind is ReminderKind.CHECK_IN:
+        turn.update_runner(quiet=True)  # one message, then quiet until they write
         turn.say("It's been a couple of weeks without a session. Still there? No pressure: when you're "
                  "ready, we'll start a little easier. If you're injured or away, a pause keeps things quiet.",
                  turn.standalone_keyboard(((("Start a session", "nudge_start", turn.today.isoformat()),

@@ -161,9 +161,11 @@ def ask_schedule_question(turn: Turn, which: str, mode: str) -> None:
 
 
 def _days(turn: Turn) -> frozenset[int]:
-    text = turn.data("days")
-    if not text and turn.runner.schedule:
-        return turn.runner.schedule.run_days
+    text = turn.data("days", "unset")
+    if text == "unset":
+        # Not asked yet in this edit: start from the saved days. An empty answer stays empty,
+        # so unticking every day and then ticking one leaves just that one.
+        return turn.runner.schedule.run_days if turn.runner.schedule else frozenset()
     return frozenset(int(d) for d in text.split(",") if d.isdigit() and int(d) < 7)
 
 

@@ -34,12 +34,12 @@ def begin_session(turn: Turn) -> None:
     from core.flows.idle import show_idle
 
     runner = turn.runner
+    if runner.clinician_hold:  # first: a red flag during screening also holds the set-up
+        ask_hold(turn)
+        return
     if not runner.onboarded:
         turn.say("Let's get you set up first; it takes a minute.")
         ask_welcome(turn)
-        return
-    if runner.clinician_hold:
-        ask_hold(turn)
         return
     if runner.is_paused(turn.today):
         until = "until you /resume" if runner.paused_until and runner.paused_until.year > 9000 \

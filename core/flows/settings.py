@@ -61,11 +61,7 @@ async def on_menu(turn: Turn, action: str, arg: str) -> None:
         ask_menu(turn)
     elif arg == "profile":
         turn.chosen("")
-        turn.ask("profile", ("Pain-free limits (default) keep every exercise at 2/10 or less. Rehab limits allow "
-                             "up to 5/10, and are only for a tendinopathy a clinician diagnosed and cleared "
-                             "you to load (Silbernagel 2007)."),
-                 ((("Pain-free", "profile", Profile.PAIN_FREE.value),
-                   ("Rehab: a clinician cleared me", "profile", Profile.REHAB.value)),))
+        ask_profile(turn)
     else:
         turn.notice(BUTTON_PROBLEM)
 
@@ -98,6 +94,14 @@ async def _take_morning(turn: Turn, text: str) -> None:
     turn.update_runner(schedule=replace(schedule, morning_time=at))
     turn.say("Saved ✓")
     ask_menu(turn)
+
+
+def ask_profile(turn: Turn) -> None:
+    turn.ask("profile", ("Pain-free limits (default) keep every exercise at 2/10 or less. Rehab limits allow "
+                         "up to 5/10, and are only for a tendinopathy a clinician diagnosed and cleared "
+                         "you to load (Silbernagel 2007)."),
+             ((("Pain-free", "profile", Profile.PAIN_FREE.value),
+               ("Rehab: a clinician cleared me", "profile", Profile.REHAB.value)),))
 
 
 async def on_profile(turn: Turn, action: str, arg: str) -> None:
@@ -195,7 +199,8 @@ STATES: dict[str, State] = {
     "settings": State(ask_menu, on_menu),
     "morning_time": State(lambda t: t.ask("morning_time", t.dialogue.prompt, (
         tuple((m, "morning", m) for m in MORNING_CHOICES),)), on_morning, on_morning_text),
-    "profile": State(lambda t: ask_menu(t), on_profile),
+    # Re-asking (free text, a stale press) shows the same question, so its buttons keep working.
+    "profile": State(ask_profile, on_profile),
     "pause_reason": State(lambda t: t.ask("pause_reason", t.dialogue.prompt,
                                           (tuple((lbl, "reason", k) for lbl, k in PAUSE_REASONS),)),
                           on_pause_reason),

@@ -9,12 +9,12 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import StatementError
 
 from bot.storage.database import APP_SECRET_BYTES, app_secret, make_session_factory
 from bot.storage.repository import SqlRunnerStore
-from bot.storage.tables import metadata
+from bot.storage.tables import ReminderRow, metadata
 from core.model import (
     Dialogue,
     ExerciseResult,
@@ -436,6 +436,14 @@ async def rows_per_table(database: DatabaseUnderTest, key: str) -> dict[str, int
     return counts
 
 
+async def add_reminder(database: DatabaseUnderTest, key: str) -> None:
+    instant = datetime(2026, 12, 1, 6, 40, tzinfo=UTC)
+    async with database.engine.begin() as connection:
+        await connection.execute(insert(ReminderRow).values(
+            runner_key=key, platform="telegram", kind="session", local_date=instant.date(), due_at=instant,
+            expires_at=instant, status="pending"))
+
+
 @pytest.mark.asyncio
 async def test_delete_erases_every_row_of_that_runner_only(
     database: DatabaseUnderTest, store: SqlRunnerStore
@@ -444,6 +452,8 @@ async def test_delete_erases_every_row_of_that_runner_only(
     staying = replace(FULL_SNAPSHOT, runner=replace(FULL_SNAPSHOT.runner, key="telegram:7"))
     await store.save(None, leaving)
     await store.save(None, staying)
+    for snapshot in (leaving, staying):  # reminders belong to the planner; add one by hand
+        await add_reminder(database, snapshot.runner.key)
     staying_rows = await rows_per_table(database, staying.runner.key)
 
     await store.delete(leaving.runner.key)

@@ -1,0 +1,241 @@
+"""The reminder dispatcher: APScheduler is the clock, the database is the truth.
+
+Every tick claims due rows atomically (PostgreSQL: FOR UPDATE SKIP LOCKED, so
+several processes share the work; SQLite: one write transaction), asks the coach
+what to say, sends it through the runner's platform at that platform's pace, and
+marks the row sent only after the platform accepted it. Nothing is dropped
+silently: every row ends sent, skipped (nothing to say any more), missed (its run
+had started), cancelled (runner unreachable) or failed (retries exhausted, logged
+as an error).
+
+Delivery is at-least-once. A process killed between the platform accepting a
+message and the row being marked sent leaves the row claimed; once its lease
+runs out another process sends it again. So after a SIGKILL at most the messages
+that were in flight (≤ `max_in_flight`) can arrive twice; none is lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+import os
+import socket
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.reminders.limiter import RateLimiter
+from bot.reminders.planner import PENDING, ReminderPlanner
+from bot.storage.repository import SqlRunnerStore
+from bot.storage.tables import ReminderRow, RunnerRow
+from core.engine import Coach
+from core.ports import Clock, Delivery, DeliveryStatus
+from core.schedule import ReminderKind
+
+log = logging.getLogger(__name__)
+
+CLAIMED = "claimed"
+
+
+@dataclass(frozen=True, slots=True)
+class DispatcherConfig:
+    tick_seconds: float = 1.0
+    early_window: timedelta = timedelta(minutes=10)  # never start a burst more than this early
+    lease: timedelta = timedelta(minutes=2)  # a claim older than this belongs to a dead process
+    send_timeout: float = 30.0  # seconds for one delivery before it counts as a timeout
+    max_in_flight: int = 64
+    max_attempts: int = 8
+    base_backoff: float = 5.0  # seconds; doubles with each failed attempt
+    max_backoff: float = 300.0
+    plan_every_seconds: float = 60.0
+    plan_batch: int = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    id: int
+    runner_key: str
+    kind: ReminderKind
+    local_date: date
+    due_at: datetime
+    expires_at: datetime
+    attempts: int
+    chat_id: str
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+class Dispatcher:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], store: SqlRunnerStore, coach: Coach,
+                 planner: ReminderPlanner, deliveries: Mapping[str, Delivery],
+                 limiters: Mapping[str, RateLimiter], clock: Clock,
+                 config: DispatcherConfig = DispatcherConfig(), worker: str | None = None) -> None:
+        self._sessions = sessions
+        self._store = store
+        self._coach = coach
+        self._planner = planner
+        self._deliveries = dict(deliveries)
+        self._limiters = dict(limiters)
+        self._clock = clock
+        self.config = config
+        self.worker = worker or worker_name()
+        self._in_flight: set[asyncio.Task[None]] = set()
+        self._scheduler: AsyncIOScheduler | None = None
+
+    # ---- the clock ---------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Tick and plan on APScheduler; in memory only, the rows are what persists."""
+        # misfire_grace_time=None: a tick that runs late still runs (a loaded loop must never
+        # skip the claim pass); coalesce + max_instances=1: late ticks fold into one.
+        self._scheduler = AsyncIOScheduler(job_defaults={
+            "coalesce": True, "max_instances": 1, "misfire_grace_time": None})
+        first = datetime.now().astimezone()
+        self._scheduler.add_job(self.tick, "interval", seconds=self.config.tick_seconds, id="tiptoe-tick",
+                                replace_existing=True, next_run_time=first)
+        self._scheduler.add_job(self.plan_pass, "interval", seconds=self.config.plan_every_seconds,
+                                id="tiptoe-plan", replace_existing=True, next_run_time=first)
+        self._scheduler.start()
+
+    async def stop(self) -> None:
+        if self._scheduler is not None:
+            self._scheduler.shutdown(wait=False)
+            self._scheduler = None
+        await self.drain()
+
+    async def drain(self) -> None:
+        """Wait for every delivery in flight."""
+        while self._in_flight:
+            await asyncio.gather(*list(self._in_flight), return_exceptions=True)
+
+    # ---- one tick ----------------------------------------------------------------------
+
+    async def tick(self) -> int:
+        """Claim what is due on every platform this process serves; start sending it."""
+        claimed = 0
+        for platform, limiter in self._limiters.items():
+            room = self.config.max_in_flight - len(self._in_flight)
+            if room <= 0 or platform not in self._deliveries:
+                continue
+            # Claim about two ticks' worth at the platform's pace: enough to keep it busy,
+            # few enough that a crash strands little.
+            batch = min(room, math.ceil(limiter.rate * self.config.tick_seconds * 2))
+            for row in await self._claim(platform, limiter.rate, batch):
+                task = asyncio.create_task(self._deliver(platform, row))
+                self._in_flight.add(task)
+                task.add_done_callback(self._in_flight.discard)
+                claimed += 1
+        return claimed
+
+    async def _claim(self, platform: str, rate: float, limit: int) -> list[Claimed]:
+        now = self._clock.now()
+        horizon = now + await self._lookahead(platform, rate, now)
+        claimable = (
+            (ReminderRow.platform == platform) & (ReminderRow.due_at <= horizon)
+            & (((ReminderRow.status == PENDING) & (ReminderRow.retry_at.is_(None) | (ReminderRow.retry_at <= now)))
+               | ((ReminderRow.status == CLAIMED) & (ReminderRow.lease_until < now)))
+        )
+        async with self._sessions.begin() as db:
+            ids = select(ReminderRow.id).where(claimable).order_by(ReminderRow.due_at).limit(limit)
+            if db.get_bind().dialect.name == "postgresql":
+                ids = ids.with_for_update(skip_locked=True)
+            rows = (await db.execute(
+                update(ReminderRow).where(ReminderRow.id.in_(ids.scalar_subquery()))
+                .values(status=CLAIMED, claimed_by=self.worker, lease_until=now + self.config.lease)
+                .returning(ReminderRow.id, ReminderRow.runner_key, ReminderRow.kind, ReminderRow.local_date,
+                           ReminderRow.due_at, ReminderRow.expires_at, ReminderRow.attempts)
+                .execution_options(synchronize_session=False))).all()
+            if not rows:
+                return []
+            chats = dict((await db.execute(select(RunnerRow.key, RunnerRow.chat_id)
+                                           .where(RunnerRow.key.in_({r.runner_key for r in rows})))).all())
+        return sorted((Claimed(r.id, r.runner_key, ReminderKind(r.kind), r.local_date, r.due_at, r.expires_at,
+                               r.attempts, chats.get(r.runner_key, "")) for r in rows), key=lambda c: c.due_at)
+
+    async def _lookahead(self, platform: str, rate: float, now: datetime) -> timedelta:
+        """How early to start so a burst due at one minute is all out by then.
+
+        With N pending in the early window and a pace of `rate`, sending takes N / rate
+        seconds, so start that long before; at most `early_window`, and not at all when
+        there is no backlog (a lone reminder goes out at its due time).
+        """
+        async with self._sessions() as db:
+            backlog = await db.scalar(
+                select(func.count()).select_from(ReminderRow)
+                .where(ReminderRow.platform == platform, ReminderRow.status == PENDING,
+                       ReminderRow.due_at <= now + self.config.early_window))
+        seconds = (backlog or 0) / rate
+        return min(self.config.early_window, timedelta(seconds=seconds))
+
+    async def _deliver(self, platform: str, row: Claimed) -> None:
+        try:
+            await self._deliver_one(platform, row)
+        except Exception:  # one bad row must not stop the others; it is retried
+            log.exception("reminder %s for a runner failed unexpectedly", row.id)
+            await self._retry(row, "unexpected error", None)
+
+    async def _deliver_one(self, platform: str, row: Claimed) -> None:
+        if self._clock.now() >= row.expires_at:
+            log.warning("reminder %s (%s) missed: its time had passed when claimed", row.id, row.kind)
+            await self._finish(row, "missed", "expired before it could be sent")
+            return
+        replies = await self._coach.due(row.runner_key, row.kind, row.local_date)
+        if not replies:
+            await self._finish(row, "skipped", "nothing to say any more")
+            return
+        await self._limiters[platform].acquire(row.chat_id)
+        try:
+            outcome = await asyncio.wait_for(self._deliveries[platform].deliver(row.chat_id, replies),
+                                             self.config.send_timeout)
+        except TimeoutError:
+            await self._retry(row, "timeout", None)
+            return
+        if outcome.status is DeliveryStatus.SENT:
+            await self._finish(row, "sent", None, sent_at=self._clock.now())
+        elif outcome.status is DeliveryStatus.GONE:
+            log.info("runner unreachable on %s (%s); stopping their reminders", platform, outcome.detail)
+            await self._finish(row, "cancelled", outcome.detail or "unreachable")
+            await self._coach.mark_unreachable(row.runner_key)  # its save cancels their other rows
+        else:
+            await self._retry(row, outcome.detail or "retry", outcome.retry_after)
+
+    async def _retry(self, row: Claimed, reason: str, retry_after: float | None) -> None:
+        attempts = row.attempts + 1
+        backoff = min(self.config.max_backoff, self.config.base_backoff * 2 ** (attempts - 1))
+        retry_at = self._clock.now() + timedelta(seconds=max(backoff, retry_after or 0.0))
+        if attempts >= self.config.max_attempts:
+            log.error("reminder %s failed after %d attempts: %s", row.id, attempts, reason)
+            await self._finish(row, "failed", reason, attempts=attempts)
+        elif retry_at >= row.expires_at:
+            log.warning("reminder %s missed after %d attempts: %s", row.id, attempts, reason)
+            await self._finish(row, "missed", reason, attempts=attempts)
+        else:
+            await self._finish(row, PENDING, reason, attempts=attempts, retry_at=retry_at)
+
+    async def _finish(self, row: Claimed, status: str, error: str | None, **values: object) -> None:
+        async with self._sessions.begin() as db:
+            await db.execute(
+                update(ReminderRow)
+                .where(ReminderRow.id == row.id, ReminderRow.claimed_by == self.worker,
+                       ReminderRow.status == CLAIMED)
+                .values(status=status, last_error=error, claimed_by=None, lease_until=None, **values)
+                .execution_options(synchronize_session=False))
+
+    # ---- keeping rows ahead --------------------------------------------------------------
+
+    async def plan_pass(self) -> int:
+        """Extend the rows of runners whose planned horizon is running out."""
+        async with self._sessions() as db:
+            due = await self._planner.runners_to_extend(db, self.config.plan_batch)
+        for key, planned_until in due:
+            # Resume from where the rows end, so reminders that fell in a downtime still get
+            # rows (sent at once if their run is still ahead, otherwise never).
+            await self._store.replan(key, since=planned_until)
+        return len(due)

@@ -1,0 +1,107 @@
+"""The planner: keeps each runner's reminder rows in step with their snapshot.
+
+Rows exist for the next HORIZON. A save that changes anything reminders depend on
+(schedule, pause, hold, snooze, a session needing its morning check ...) replans
+that runner inside the same transaction, so a settings change never leaves a stale
+reminder behind; a periodic pass extends the horizon for everyone else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.storage.tables import ReminderRow, RunnerRow
+from core.model import Snapshot
+from core.ports import Clock
+from core.reminders import due_reminders, expires_at
+from core.schedule import ReminderKind
+
+HORIZON = timedelta(hours=36)  # reminder rows exist this far ahead
+REPLAN_MARGIN = timedelta(hours=12)  # the periodic pass extends runners whose rows end sooner than this
+LOOKBACK = timedelta(days=1)  # a replan also cancels pending rows this far back that no longer apply
+PENDING = "pending"
+FINAL = ("sent", "missed", "skipped", "cancelled", "failed")
+
+
+def reminder_inputs(snapshot: Snapshot | None) -> tuple[Any, ...] | None:
+    """Everything reminders depend on; a save that leaves this unchanged needs no replan."""
+    if snapshot is None:
+        return None
+    runner = snapshot.runner
+    sessions = tuple((s.local_date, bool(s.results), s.morning is None) for s in snapshot.history.sessions)
+    return (runner.onboarded, runner.schedule, runner.paused_until, runner.clinician_hold, runner.unreachable,
+            runner.snoozed_until, runner.quiet, runner.created_at, sessions)
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderPlanner:
+    clock: Clock
+
+    async def replan(self, db: AsyncSession, snapshot: Snapshot, since: datetime | None = None) -> None:
+        """Make the runner's rows match their snapshot from `since` (default now) to now + HORIZON."""
+        now = self.clock.now()
+        start, end = (since or now), now + HORIZON
+        runner = snapshot.runner
+        desired = {(r.kind.value, r.local_date): r
+                   for r in due_reminders(runner, snapshot.history, start - LOOKBACK, end)}
+        existing = (await db.execute(
+            select(ReminderRow.id, ReminderRow.kind, ReminderRow.local_date, ReminderRow.due_at,
+                   ReminderRow.status)
+            .where(ReminderRow.runner_key == runner.key, ReminderRow.due_at > start - LOOKBACK)
+        )).all()
+        seen: set[tuple[str, Any]] = set()
+        for row in existing:
+            key = (row.kind, row.local_date)
+            seen.add(key)
+            wanted = desired.get(key)
+            if row.status == PENDING and (wanted is None or wanted.due_at != row.due_at):
+                if wanted is None:
+                    await db.execute(delete(ReminderRow).where(ReminderRow.id == row.id))
+                else:  # moved (new run time, time zone ...): same row, new times
+                    await self._move(db, row.id, wanted.due_at, expires_at(runner, wanted))
+            elif (wanted is not None and row.kind == ReminderKind.SNOOZE and row.status in FINAL
+                  and wanted.due_at > row.due_at):
+                # A second snooze on the same day re-arms that day's snooze row.
+                await self._move(db, row.id, wanted.due_at, expires_at(runner, wanted))
+        fresh = [
+            {"runner_key": runner.key, "platform": runner.platform, "kind": r.kind.value,
+             "local_date": r.local_date, "due_at": r.due_at, "expires_at": expires_at(runner, r),
+             "status": PENDING, "attempts": 0}
+            for key, r in desired.items()
+            if key not in seen and r.due_at > start and expires_at(runner, r) > now
+        ]
+        if fresh:
+            await db.execute(_insert_ignoring_duplicates(db), fresh)
+        await db.execute(update(RunnerRow).where(RunnerRow.key == runner.key).values(planned_until=end)
+                         .execution_options(synchronize_session=False))
+
+    @staticmethod
+    async def _move(db: AsyncSession, row_id: int, due: datetime, expiry: datetime) -> None:
+        await db.execute(update(ReminderRow).where(ReminderRow.id == row_id)
+                         .values(due_at=due, expires_at=expiry, status=PENDING, attempts=0, retry_at=None,
+                                 claimed_by=None, lease_until=None, sent_at=None, last_error=None)
+                         .execution_options(synchronize_session=False))
+
+    async def runners_to_extend(self, db: AsyncSession, limit: int) -> list[tuple[str, datetime | None]]:
+        """Runners whose rows end within REPLAN_MARGIN, soonest first."""
+        edge = self.clock.now() + REPLAN_MARGIN
+        rows = await db.execute(
+            select(RunnerRow.key, RunnerRow.planned_until)
+            .where(RunnerRow.onboarded.is_(True),
+                   and_(RunnerRow.planned_until.is_(None) | (RunnerRow.planned_until < edge)))
+            .order_by(RunnerRow.planned_until.nulls_first()).limit(limit))
+        return [(row.key, row.planned_until) for row in rows]
+
+
+def _insert_ignoring_duplicates(db: AsyncSession):
+    """INSERT ... ON CONFLICT DO NOTHING: a (runner, kind, day) row exists at most once."""
+    dialect = db.get_bind().dialect.name
+    module = postgresql if dialect == "postgresql" else sqlite
+    return module.insert(ReminderRow).on_conflict_do_nothing(
+        index_elements=[ReminderRow.runner_key, ReminderRow.kind, ReminderRow.local_date])
