@@ -31,6 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.reminders.limiter import RateLimiter
 from bot.reminders.planner import PENDING, ReminderPlanner
+from bot.storage.database import single_statements
 from bot.storage.repository import SqlRunnerStore
 from bot.storage.tables import ReminderRow, RunnerRow
 from core.engine import Coach
@@ -142,7 +143,8 @@ class Dispatcher:
             & (((ReminderRow.status == PENDING) & (ReminderRow.retry_at.is_(None) | (ReminderRow.retry_at <= now)))
                | ((ReminderRow.status == CLAIMED) & (ReminderRow.lease_until < now)))
         )
-        async with self._sessions.begin() as db:
+        # One UPDATE ... WHERE id IN (SELECT ... FOR UPDATE SKIP LOCKED) is atomic on its own.
+        async with single_statements(self._sessions) as db:
             ids = select(ReminderRow.id).where(claimable).order_by(ReminderRow.due_at).limit(limit)
             if db.get_bind().dialect.name == "postgresql":
                 ids = ids.with_for_update(skip_locked=True)
@@ -166,7 +168,7 @@ class Dispatcher:
         seconds, so start that long before; at most `early_window`, and not at all when
         there is no backlog (a lone reminder goes out at its due time).
         """
-        async with self._sessions() as db:
+        async with single_statements(self._sessions) as db:
             backlog = await db.scalar(
                 select(func.count()).select_from(ReminderRow)
                 .where(ReminderRow.platform == platform, ReminderRow.status == PENDING,
@@ -220,7 +222,7 @@ class Dispatcher:
             await self._finish(row, PENDING, reason, attempts=attempts, retry_at=retry_at)
 
     async def _finish(self, row: Claimed, status: str, error: str | None, **values: object) -> None:
-        async with self._sessions.begin() as db:
+        async with single_statements(self._sessions) as db:
             await db.execute(
                 update(ReminderRow)
                 .where(ReminderRow.id == row.id, ReminderRow.claimed_by == self.worker,

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
 from bot.reminders.planner import ReminderPlanner, reminder_inputs
+from bot.storage.database import single_statements
 from bot.storage.mapping import (
     dialogue_columns,
     level_change_columns,
@@ -69,7 +70,7 @@ class SqlRunnerStore:
         The runner row is read first, so the history is never older than `version`;
         if a save lands mid-load, the next save from this snapshot fails and reloads.
         """
-        async with self._sessions() as db:
+        async with single_statements(self._sessions) as db:
             query = select(RunnerRow).where(RunnerRow.key == key).options(*_WHOLE_SNAPSHOT)
             row = await db.scalar(query)
             return None if row is None else snapshot_from_row(row)

@@ -1,0 +1,319 @@
+"""The Discord adapter: a discord.py client whose handlers translate interactions for the coach.
+
+Slash commands, button presses and DM messages become a UserRef and an event;
+`Coach.handle` answers and render.py shows the replies. The coaching lives in the
+runner's DMs: a command used in a server (or in someone else's DM, with the app
+installed to the user) answers there ephemerally and carries on in the DM.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import discord
+import discord.gateway
+import discord.http
+import yarl
+from discord import app_commands
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.discord.delivery import PLATFORM
+from bot.discord.render import (
+    DiscordError, InteractionAnswer, Outbox, RetryPolicy, call_with_retries, describe, is_gone,
+)
+from bot.discord.sync import sync_if_changed
+from bot.discord.views import CoachButton
+from bot.settings import Settings
+from core.conversation import PRESS_PROBLEMS
+from core.engine import Coach
+from core.events import Command, Event, Press, parse_input
+from core.model import UserRef
+from core.payloads import PayloadProblem
+from core.replies import Reply
+
+log = logging.getLogger(__name__)
+
+SLOW_COMMANDS = frozenset({"progress", "export"})  # draw a chart / gather everything: defer at once
+MOVED_TO_DM = ("I coach one runner at a time in our direct messages, so your answers and pain scores stay "
+               "between us. I've written to you there. 👟")
+CANNOT_DM = ("I couldn't send you a direct message. Please allow direct messages from this server's members "
+             "(or add me to your apps), then try again.")
+SOMETHING_WENT_WRONG = "Sorry, something went wrong on my side. Please try that once more."
+CLOSE_TIMEOUT_S = 10
+
+
+@dataclass(frozen=True, slots=True)
+class AnsweredTurn:
+    """One event the adapter handled and the replies it showed (for logs and tests)."""
+
+    user: UserRef
+    event: Event
+    replies: tuple[Reply, ...]
+
+
+TurnObserver = Callable[[AnsweredTurn], None]
+
+
+def coach_intents() -> discord.Intents:
+    """No privileged intent: DM text reaches bots without message_content."""
+    return discord.Intents(guilds=True, dm_messages=True)
+
+
+def runner_ref(user: discord.abc.User, chat_id: int | str) -> UserRef:
+    return UserRef(platform=PLATFORM, external_id=str(user.id), chat_id=str(chat_id),
+                   display_name=user.display_name)
+
+
+def runner_key(user: discord.abc.User) -> str:
+    return runner_ref(user, "").key
+
+
+def aim_discord_py(api_url: str | None, gateway_url: str | None) -> None:
+    """Point discord.py at another REST base / gateway (a local server); None keeps Discord's own.
+
+    Both are class attributes discord.py reads on every request and (re)connect.
+    """
+    if api_url:
+        discord.http.Route.BASE = api_url.rstrip("/")
+    if gateway_url:
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
+
+
+class TiptoeDiscord(discord.Client):
+    """The coach on Discord. State lives in the database and in each button's custom_id."""
+
+    def __init__(self, coach: Coach, token: str, *, sessions: async_sessionmaker[AsyncSession] | None = None,
+                 retry: RetryPolicy | None = None, on_turn: TurnObserver | None = None,
+                 guild_ready_timeout: float = 2.0) -> None:
+        self.retry = retry or RetryPolicy()
+        super().__init__(intents=coach_intents(), max_ratelimit_timeout=self.retry.longest_flood_wait,
+                         guild_ready_timeout=guild_ready_timeout)
+        self.coach = coach
+        self.sessions = sessions
+        self.on_turn = on_turn
+        self.tree = app_commands.CommandTree(self)
+        self._token = token
+
+    async def setup_hook(self) -> None:
+        self.add_dynamic_items(CoachButton)
+        for callback in COMMAND_CALLBACKS:
+            self.tree.add_command(coach_command(callback))
+
+    async def log_in(self) -> None:
+        await self.login(self._token)
+
+    def dm(self, chat_id: int | str) -> Outbox:
+        channel = self.get_partial_messageable(int(chat_id), type=discord.ChannelType.private)
+        return Outbox(channel, self.retry)
+
+    # ---- slash commands ---------------------------------------------------------------------
+
+    async def answer_command(self, interaction: discord.Interaction, name: str) -> None:
+        if not interaction.context.dm_channel or interaction.guild_id is not None:
+            await self._answer_elsewhere(interaction, name)
+            return
+        user = runner_ref(interaction.user, interaction.channel_id or 0)
+        answer = InteractionAnswer(interaction, self.dm(user.chat_id))
+        if name in SLOW_COMMANDS:
+            await answer.defer(thinking=True)
+        replies = await answer.in_time(self.coach.handle(user, Command(name)), thinking=True)
+        await self._speak(user, answer.render_command(replies))
+        self._observe(user, Command(name), replies)
+
+    async def _answer_elsewhere(self, interaction: discord.Interaction, name: str) -> None:
+        """A command in a server or another DM: an ephemeral pointer here, the coaching in our DM."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        channel = await call_creating_dm(interaction.user, self.retry)
+        user = runner_ref(interaction.user, channel.id)
+        replies = await self.coach.handle(user, Command(name))
+        delivered = await self._speak(user, Outbox(channel, self.retry).post_all(replies))
+        try:
+            await interaction.edit_original_response(content=MOVED_TO_DM if delivered else CANNOT_DM)
+        except DiscordError as error:
+            log.info("could not answer a command outside DMs (%s)", describe(error))
+        self._observe(user, Command(name), replies)
+
+    # ---- button presses (CoachButton calls these) ---------------------------------------------
+
+    async def allow_press(self, interaction: discord.Interaction, payload: str) -> bool:
+        """Only the runner a button was made for may press it; anyone else gets a notice only."""
+        signer = self.coach.services.signer
+        key = runner_key(interaction.user)
+        if signer.is_for(payload, key):
+            return True
+        problem = signer.read(payload, key)  # forged, malformed, or (most likely) someone else's
+        text = PRESS_PROBLEMS[problem if isinstance(problem, PayloadProblem) else PayloadProblem.FOREIGN]
+        await InteractionAnswer(interaction, self.dm(interaction.channel_id or 0)).notice(text)
+        return False
+
+    async def answer_press(self, interaction: discord.Interaction, payload: str) -> None:
+        user = runner_ref(interaction.user, interaction.channel_id or 0)
+        answer = InteractionAnswer(interaction, self.dm(user.chat_id))
+        try:
+            replies = await answer.in_time(self.coach.handle(user, Press(payload)), thinking=False)
+        except Exception:
+            await answer.notice(SOMETHING_WENT_WRONG)
+            raise
+        await self._speak(user, answer.render_press(replies))
+        self._observe(user, Press(payload), replies)
+
+    # ---- typed text in DMs ----------------------------------------------------------------------
+
+    async def on_message(self, message: discord.Message) -> None:
+        """A DM from a runner: typed text (a time, a time zone, reps) or a typed /command."""
+        if message.guild is not None or message.author.bot or not isinstance(message.channel, discord.DMChannel):
+            return
+        if message.type not in (discord.MessageType.default, discord.MessageType.reply) or not message.content.strip():
+            return
+        user = runner_ref(message.author, message.channel.id)
+        event = parse_input(message.content)
+        replies = await self.coach.handle(user, event)
+        await self._speak(user, self.dm(user.chat_id).post_all(replies))
+        self._observe(user, event, replies)
+
+    # ---- shared -----------------------------------------------------------------------------------
+
+    async def _speak(self, user: UserRef, sending: Awaitable[None]) -> bool:
+        """Show a turn's replies; the engine saved the turn already, so a failed send loses no answer."""
+        try:
+            await sending
+            return True
+        except DiscordError as error:
+            if is_gone(error):
+                log.info("a runner can't be messaged (%s); no more nudges until they write", describe(error))
+                await self.coach.mark_unreachable(user.key)
+            else:
+                log.warning("replies not delivered (%s); the runner's answers are saved", describe(error))
+            return False
+
+    def _observe(self, user: UserRef, event: Event, replies: tuple[Reply, ...]) -> None:
+        if self.on_turn is not None:
+            self.on_turn(AnsweredTurn(user, event, replies))
+
+
+async def call_creating_dm(user: discord.abc.User, retry: RetryPolicy) -> discord.DMChannel:
+    return await call_with_retries(user.create_dm, retry)
+
+
+# ---- the slash commands: one small function each; the docstring is the description -----------
+
+def _client(interaction: discord.Interaction) -> TiptoeDiscord:
+    client = interaction.client
+    assert isinstance(client, TiptoeDiscord), "only TiptoeDiscord registers these commands"
+    return client
+
+
+async def cmd_start(interaction: discord.Interaction) -> None:
+    """Set up, or carry on where we left off"""
+    await _client(interaction).answer_command(interaction, "start")
+
+
+async def cmd_session(interaction: discord.Interaction) -> None:
+    """Start today's strength session (15-20 min)"""
+    await _client(interaction).answer_command(interaction, "session")
+
+
+async def cmd_progress(interaction: discord.Interaction) -> None:
+    """Your levels, pain trend and a chart"""
+    await _client(interaction).answer_command(interaction, "progress")
+
+
+async def cmd_settings(interaction: discord.Interaction) -> None:
+    """Change run days, time, time zone, reminders"""
+    await _client(interaction).answer_command(interaction, "settings")
+
+
+async def cmd_pause(interaction: discord.Interaction) -> None:
+    """Take a break: injury, illness or travel"""
+    await _client(interaction).answer_command(interaction, "pause")
+
+
+async def cmd_resume(interaction: discord.Interaction) -> None:
+    """Carry on after a break"""
+    await _client(interaction).answer_command(interaction, "resume")
+
+
+async def cmd_selftest(interaction: discord.Interaction) -> None:
+    """The single-leg heel-raise test (every 4-6 weeks)"""
+    await _client(interaction).answer_command(interaction, "selftest")
+
+
+async def cmd_export(interaction: discord.Interaction) -> None:
+    """All your data as a file"""
+    await _client(interaction).answer_command(interaction, "export")
+
+
+async def cmd_delete(interaction: discord.Interaction) -> None:
+    """Erase everything I hold about you"""
+    await _client(interaction).answer_command(interaction, "delete")
+
+
+async def cmd_help(interaction: discord.Interaction) -> None:
+    """What I can do"""
+    await _client(interaction).answer_command(interaction, "help")
+
+
+COMMAND_CALLBACKS = (cmd_start, cmd_session, cmd_progress, cmd_settings, cmd_pause, cmd_resume,
+                     cmd_selftest, cmd_export, cmd_delete, cmd_help)
+
+
+def coach_command(callback: Callable[[discord.Interaction], Awaitable[None]]) -> app_commands.Command[Any, Any, Any]:
+    """A fresh slash command for a client's tree, usable in servers, our DM and other DMs."""
+    command = app_commands.command(name=callback.__name__.removeprefix("cmd_"))(callback)
+    command = app_commands.allowed_installs(guilds=True, users=True)(command)
+    return app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)(command)
+
+
+# ---- building and running ---------------------------------------------------------------------
+
+def build_discord_client(coach: Coach, settings: Settings, *,
+                         sessions: async_sessionmaker[AsyncSession] | None = None,
+                         retry: RetryPolicy | None = None, on_turn: TurnObserver | None = None,
+                         guild_ready_timeout: float = 2.0) -> TiptoeDiscord:
+    """A client for DISCORD_TOKEN, aimed at DISCORD_API_URL / DISCORD_GATEWAY_URL when set.
+
+    With `sessions`, `run_discord` syncs the slash commands at start when they changed.
+    """
+    if settings.discord_token is None:
+        raise ValueError("DISCORD_TOKEN is not set")
+    aim_discord_py(settings.discord_api_url, settings.discord_gateway_url)
+    return TiptoeDiscord(coach, settings.discord_token.get_secret_value(), sessions=sessions, retry=retry,
+                         on_turn=on_turn, guild_ready_timeout=guild_ready_timeout)
+
+
+async def run_discord(client: TiptoeDiscord, settings: Settings, stop: asyncio.Event,
+                      *, started: asyncio.Event | None = None) -> None:
+    """Log in, sync commands if they changed, stay connected (discord.py resumes) until `stop`.
+
+    `started` (optional) is set once the gateway session is ready.
+    """
+    aim_discord_py(settings.discord_api_url, settings.discord_gateway_url)
+    connection: asyncio.Task[None] | None = None
+    try:
+        await client.log_in()
+        if client.sessions is not None:
+            try:
+                await sync_if_changed(client)
+            except DiscordError as error:  # the old commands keep working; try again next start
+                log.warning("could not sync the slash commands: %s", describe(error))
+        connection = asyncio.create_task(client.connect(reconnect=True))
+        ready = asyncio.create_task(_announce_ready(client, started))
+        stopping = asyncio.create_task(stop.wait())
+        await asyncio.wait({connection, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        for task in (ready, stopping):
+            task.cancel()
+    finally:
+        await client.close()
+    if connection is not None:
+        await asyncio.wait_for(connection, CLOSE_TIMEOUT_S)  # re-raises what the connection died of
+
+
+async def _announce_ready(client: TiptoeDiscord, started: asyncio.Event | None) -> None:
+    await client.wait_until_ready()
+    log.info("Discord bot %s is running", client.user)
+    if started is not None:
+        started.set()

@@ -1,0 +1,264 @@
+"""The Telegram adapter: a PTB Application whose handlers translate updates for the coach.
+
+Handlers turn an update into a UserRef and an event, let `Coach.handle` answer, and
+send the replies back; they hold no rules of their own. Coaching happens in private
+chats only. `run_telegram` runs the Application by hand (not `run_polling`, which
+would own the event loop) so one process can also run Discord and the reminders.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+from urllib.parse import urlsplit
+
+from telegram import BotCommand, Message, Update
+from telegram.constants import ChatType
+from telegram.error import InvalidToken, TelegramError
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackContext,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    ExtBot,
+    MessageHandler,
+    filters,
+)
+
+from bot.settings import Settings
+from bot.telegram.delivery import PLATFORM
+from bot.telegram.faults import RetryPolicy, call_with_retries, describe, is_gone
+from bot.telegram.keyboards import private_chat_keyboard
+from bot.telegram.logs import protect_token
+from bot.telegram.sending import PressedMessage, ReplySender, toast_text
+from core.conversation import PRESS_PROBLEMS
+from core.engine import Coach
+from core.events import Press, parse_input
+from core.model import UserRef
+from core.replies import Reply
+
+log = logging.getLogger(__name__)
+
+COMMANDS: tuple[tuple[str, str], ...] = (  # Telegram's command menu, in this order
+    ("start", "Set up, or carry on where we left off"),
+    ("session", "Start today's strength session (15-20 min)"),
+    ("progress", "Your levels, pain trend and a chart"),
+    ("settings", "Change run days, time, time zone, reminders"),
+    ("pause", "Take a break: injury, illness or travel"),
+    ("resume", "Carry on after a break"),
+    ("selftest", "The single-leg heel-raise test (every 4-6 weeks)"),
+    ("export", "All your data as a file"),
+    ("delete", "Erase everything I hold about you"),
+    ("help", "What I can do"),
+)
+ALLOWED_UPDATES = ("message", "callback_query")  # nothing else is handled, so nothing else is fetched
+POLL_TIMEOUT_S = 30  # long polling: Telegram holds each getUpdates open this long when idle
+
+IN_GROUPS = ("Hi! I coach one runner at a time in a private chat, so your answers and pain scores "
+             "stay between us. Tap below to start there. 👟")
+PRIVATE_ONLY = "Let's carry on in our private chat; nothing changed here."
+SOMETHING_WENT_WRONG = "Sorry, something went wrong on my side. Please try that once more."
+
+
+@dataclass
+class Wiring:
+    """What the handlers need; PTB creates it empty and `build_application` fills it in."""
+
+    coach: Coach | None = None
+    sender: ReplySender | None = None
+
+
+class TiptoeContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], Wiring]):
+    """The handlers' context, with the coach and the sender by name instead of dict keys."""
+
+    @property
+    def coach(self) -> Coach:
+        assert self.bot_data.coach is not None, "build_application wires the coach"
+        return self.bot_data.coach
+
+    @property
+    def sender(self) -> ReplySender:
+        assert self.bot_data.sender is not None, "build_application wires the sender"
+        return self.bot_data.sender
+
+
+# ---- from updates to the coach's terms ----------------------------------------------------
+
+def runner_of(update: Update) -> UserRef:
+    user, chat = update.effective_user, update.effective_chat
+    assert user is not None and chat is not None, "only messages and presses in chats reach here"
+    return UserRef(platform=PLATFORM, external_id=str(user.id), chat_id=str(chat.id),
+                   display_name=user.first_name or "")
+
+
+def pressed_message(message: object) -> PressedMessage | None:
+    """The message a button sat on; its text is unknown when it is too old to read (or a photo)."""
+    if isinstance(message, Message):
+        return PressedMessage(message.message_id, message.text)
+    message_id = getattr(message, "message_id", None)
+    return PressedMessage(message_id, None) if isinstance(message_id, int) else None
+
+
+async def speak(context: TiptoeContext, user: UserRef, replies: tuple[Reply, ...],
+                pressed: PressedMessage | None = None) -> None:
+    """Send a turn's replies; the engine saved the turn already, so a failed send loses no answer."""
+    try:
+        await context.sender.send(int(user.chat_id), replies, pressed)
+    except TelegramError as error:
+        if is_gone(error):
+            log.info("a runner blocked the bot or left (%s); no more nudges until they write", describe(error))
+            await context.coach.mark_unreachable(user.key)
+        else:
+            log.warning("replies not delivered (%s); the runner's answers are saved", describe(error))
+
+
+# ---- handlers -----------------------------------------------------------------------------
+
+async def talk(update: Update, context: TiptoeContext) -> None:
+    """A message in a private chat: a command or typed text (a time, a time zone) for the coach."""
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    user = runner_of(update)
+    await speak(context, user, await context.coach.handle(user, parse_input(message.text)))
+
+
+async def press(update: Update, context: TiptoeContext) -> None:
+    """A button press: exactly one answer (the toast), then the pressed message shows the choice."""
+    query = update.callback_query
+    assert query is not None
+    chat = update.effective_chat
+    user = runner_of(update) if chat is not None else None
+    data = query.data or ""
+    if user is None or not context.coach.services.signer.is_for(data, user.key):
+        # Not this person's button: answer here, so neither the store nor the message changes.
+        problem = context.coach.services.signer.read(data, user.key if user else "")
+        await context.sender.answer(query.id, PRESS_PROBLEMS.get(problem, PRIVATE_ONLY))
+        return
+    if chat.type != ChatType.PRIVATE:
+        await context.sender.answer(query.id, PRIVATE_ONLY)
+        return
+    try:
+        replies = await context.coach.handle(user, Press(data))
+    except Exception:
+        await context.sender.answer(query.id, SOMETHING_WENT_WRONG)
+        raise
+    await context.sender.answer(query.id, toast_text(replies))
+    await speak(context, user, replies, pressed_message(query.message))
+
+
+async def point_to_private_chat(update: Update, context: TiptoeContext) -> None:
+    """A command in a group: one reply with a button to the private chat, nothing else."""
+    chat = update.effective_chat
+    assert chat is not None
+    send = partial(context.bot.send_message, chat.id, IN_GROUPS,
+                   reply_markup=private_chat_keyboard(context.bot.username))
+    try:
+        await call_with_retries(send, context.sender.retry)
+    except TelegramError as error:
+        log.info("could not answer in a group (%s)", describe(error))
+
+
+async def report_error(update: object, context: TiptoeContext) -> None:
+    """Anything a handler raised: log it with its traceback (the token is masked by logs.py)."""
+    log.error("a Telegram update could not be handled", exc_info=context.error)
+
+
+async def announce_commands(application: Application) -> None:
+    """post_init: fill Telegram's command menu (a failure only costs the menu)."""
+    try:
+        await application.bot.set_my_commands([BotCommand(name, about) for name, about in COMMANDS])
+    except TelegramError as error:
+        log.warning("could not set the command menu: %s", describe(error))
+
+
+def add_handlers(application: Application) -> None:
+    fresh_private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE  # edits are not answers
+    application.add_handler(MessageHandler(fresh_private & filters.TEXT, talk))
+    application.add_handler(CommandHandler([name for name, _ in COMMANDS], point_to_private_chat,
+                                           filters=filters.ChatType.GROUPS & filters.UpdateType.MESSAGE))
+    application.add_handler(CallbackQueryHandler(press))
+    application.add_error_handler(report_error)
+
+
+# ---- building and running -----------------------------------------------------------------
+
+def build_application(coach: Coach, settings: Settings, *, retry: RetryPolicy | None = None) -> Application:
+    """A ready-to-run Application talking to TELEGRAM_API_URL with TELEGRAM_TOKEN."""
+    if settings.telegram_token is None:
+        raise ValueError("TELEGRAM_TOKEN is not set")
+    token = settings.telegram_token.get_secret_value()
+    protect_token(token)
+    retry = retry or RetryPolicy()
+    api = settings.telegram_api_url.rstrip("/")
+    application = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(f"{api}/bot")
+        .base_file_url(f"{api}/file/bot")
+        .context_types(ContextTypes(context=TiptoeContext, bot_data=Wiring))
+        .connect_timeout(retry.call_timeout)
+        .read_timeout(retry.call_timeout)
+        .write_timeout(retry.call_timeout)
+        .media_write_timeout(retry.call_timeout)
+        .post_init(announce_commands)
+        .build()
+    )
+    application.bot_data.coach = coach
+    application.bot_data.sender = ReplySender(application.bot, retry)
+    add_handlers(application)
+    return application
+
+
+async def run_telegram(application: Application, settings: Settings, stop: asyncio.Event,
+                       *, started: asyncio.Event | None = None) -> None:
+    """Poll (or serve the webhook when TELEGRAM_WEBHOOK_URL is set) until `stop` is set.
+
+    `started` (optional) is set once updates are being received and handled.
+    """
+    try:
+        try:
+            await application.initialize()
+        except InvalidToken:
+            # PTB's own message quotes the token, and a start-up traceback goes to stderr unfiltered.
+            raise InvalidToken("Telegram rejected TELEGRAM_TOKEN; check it with @BotFather") from None
+        if application.post_init is not None:  # only run_polling/run_webhook would call it
+            await application.post_init(application)
+        await _start_updates(application, settings)
+        await application.start()
+        log.info("Telegram bot @%s is running (%s)", application.bot.username,
+                 "webhook" if settings.telegram_webhook_url else "polling")
+        if started is not None:
+            started.set()
+        await stop.wait()
+    finally:
+        if application.updater is not None and application.updater.running:
+            await application.updater.stop()
+        if application.running:
+            await application.stop()
+        await application.shutdown()
+
+
+async def _start_updates(application: Application, settings: Settings) -> None:
+    updater = application.updater
+    assert updater is not None, "ApplicationBuilder makes an Updater by default"
+    if not settings.telegram_webhook_url:
+        await updater.start_polling(poll_interval=0.0, timeout=POLL_TIMEOUT_S,
+                                    allowed_updates=ALLOWED_UPDATES)
+        return
+    url = settings.telegram_webhook_url
+    if settings.telegram_webhook_secret is not None:
+        secret = settings.telegram_webhook_secret.get_secret_value()
+    else:
+        # setWebhook runs at every start, so a fresh secret per process still locks out forgers.
+        secret = secrets.token_urlsafe(32)
+    # Listen on the public URL's own path (a proxy in front forwards it unchanged);
+    # PTB answers 403 to any request without the secret header.
+    await updater.start_webhook(listen=settings.telegram_webhook_listen, port=settings.telegram_webhook_port,
+                                url_path=urlsplit(url).path.lstrip("/"), webhook_url=url,
+                                secret_token=secret, allowed_updates=ALLOWED_UPDATES)

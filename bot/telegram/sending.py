@@ -1,0 +1,161 @@
+"""Send the coach's replies to a Telegram chat: messages, pictures, files and edits.
+
+An `edit` reply changes the message whose button was pressed: its text gains the
+reply's line ("✓ No") and its buttons are replaced (or removed). A `notice` belongs
+in the press's toast (`answer`), not in the chat. Every call goes through one
+RetryPolicy; whatever still fails is raised to the caller, who knows the runner.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from functools import partial
+from typing import Any
+
+from telegram import Bot, InlineKeyboardMarkup
+from telegram.error import BadRequest, TelegramError
+
+from bot.telegram.faults import (
+    RetryPolicy,
+    call_with_retries,
+    describe,
+    is_edit_target_gone,
+    is_not_modified,
+)
+from bot.telegram.keyboards import inline_keyboard
+from core.replies import Reply
+
+log = logging.getLogger(__name__)
+
+TEXT_LIMIT = 4096  # characters in one message
+CAPTION_LIMIT = 1024  # characters in a photo or document caption
+TOAST_LIMIT = 200  # characters in a callback query answer
+
+
+@dataclass(frozen=True, slots=True)
+class PressedMessage:
+    """The message whose button was pressed: where `edit` replies go."""
+
+    message_id: int
+    text: str | None  # None when there is no text to extend (a photo, or too old to read)
+
+
+def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
+    """Pieces of at most `limit` characters, broken at line ends where possible."""
+    pieces: list[str] = []
+    while len(text) > limit:
+        cut = text.rfind("\n", 0, limit)
+        cut = cut if cut > 0 else limit
+        pieces.append(text[:cut])
+        text = text[cut:].lstrip("\n")
+    return pieces + [text] if text else pieces
+
+
+def toast_text(replies: tuple[Reply, ...]) -> str:
+    """What the press's toast says: the notices among the replies, if any."""
+    return " ".join(r.text for r in replies if r.notice and r.text)[:TOAST_LIMIT]
+
+
+class ReplySender:
+    """Speaks for the coach in Telegram chats through one Bot."""
+
+    def __init__(self, bot: Bot, retry: RetryPolicy) -> None:
+        self.bot = bot
+        self.retry = retry
+
+    async def answer(self, query_id: str, text: str = "") -> None:
+        """Answer a button press (its toast); never raises: the chat itself goes on regardless."""
+        try:
+            await call_with_retries(
+                partial(self.bot.answer_callback_query, query_id, text=text[:TOAST_LIMIT] or None),
+                self.retry)
+        except TelegramError as error:
+            log.warning("could not answer a button press: %s", describe(error))
+
+    async def send(self, chat_id: int, replies: tuple[Reply, ...], pressed: PressedMessage | None = None,
+                   *, retry_first_call: bool = True) -> None:
+        """Send the replies in order; raise the TelegramError that stopped them (after retries).
+
+        `retry_first_call=False` suits reminders: if nothing went out, the dispatcher retries
+        the whole delivery later; once something did, the rest is retried here so that a
+        half-delivered reminder is finished rather than repeated.
+        """
+        outbox = _Outbox(self.bot, chat_id, self.retry, patient=retry_first_call)
+        for reply in replies:
+            if reply.notice and pressed is not None:
+                continue  # shown as the press's toast by `answer`
+            if reply.edit and pressed is not None:
+                pressed = await outbox.edit(pressed, reply)
+            else:
+                await outbox.post(reply)
+
+
+@dataclass
+class _Outbox:
+    """One send in progress: which chat, and whether anything has gone out yet."""
+
+    bot: Bot
+    chat_id: int
+    retry: RetryPolicy
+    patient: bool
+
+    async def _call(self, call: partial[Any]) -> Any:
+        result = await call_with_retries(call, self.retry if self.patient else self.retry.without_retries())
+        self.patient = True
+        return result
+
+    async def post(self, reply: Reply) -> None:
+        keyboard = inline_keyboard(reply.buttons)
+        if reply.picture is not None:
+            picture = reply.picture
+            send = partial(self.bot.send_photo, self.chat_id, picture.data, filename=picture.filename)
+            await self._file(send, reply.text, picture.caption, keyboard)
+        elif reply.attachment is not None:
+            attachment = reply.attachment
+            send = partial(self.bot.send_document, self.chat_id, attachment.data, filename=attachment.filename)
+            await self._file(send, reply.text, "", keyboard)
+        elif reply.text:
+            await self._text(reply.text, keyboard)
+
+    async def _file(self, send: partial[Any], text: str, own_caption: str,
+                    keyboard: InlineKeyboardMarkup | None) -> None:
+        """The reply's text as the caption when it fits; otherwise the file first, then the text."""
+        if len(text) <= CAPTION_LIMIT:
+            await self._call(partial(send, caption=text or own_caption or None, reply_markup=keyboard))
+            return
+        await self._call(partial(send, caption=own_caption[:CAPTION_LIMIT] or None))
+        await self._text(text, keyboard)
+
+    async def _text(self, text: str, keyboard: InlineKeyboardMarkup | None) -> None:
+        pieces = split_text(text)
+        for index, piece in enumerate(pieces):
+            markup = keyboard if index == len(pieces) - 1 else None  # buttons under the last piece
+            await self._call(partial(self.bot.send_message, self.chat_id, piece, reply_markup=markup))
+
+    async def edit(self, pressed: PressedMessage, reply: Reply) -> PressedMessage:
+        """Append the reply's line to the pressed message and swap its buttons; returns it as it now is."""
+        keyboard = inline_keyboard(reply.buttons)
+        extended = f"{pressed.text}\n\n{reply.text}" if reply.text and pressed.text else None
+        if extended is not None and len(extended) > TEXT_LIMIT:
+            extended = None
+        try:
+            if extended is not None:
+                await self._call(partial(self.bot.edit_message_text, extended, chat_id=self.chat_id,
+                                         message_id=pressed.message_id, reply_markup=keyboard))
+            else:
+                await self._call(partial(self.bot.edit_message_reply_markup, chat_id=self.chat_id,
+                                         message_id=pressed.message_id, reply_markup=keyboard))
+        except BadRequest as error:
+            if is_not_modified(error):
+                return pressed  # a double press raced its own edit: the message already shows it
+            if not is_edit_target_gone(error):
+                raise
+            # The pressed message was deleted or is too old to edit: say it again below.
+            await self.post(Reply("\n\n".join(t for t in (pressed.text, reply.text) if t), reply.buttons))
+            return pressed
+        if extended is None:
+            if reply.text:  # no text to extend (a photo) or too long: the line goes below instead
+                await self.post(Reply(reply.text))
+            return pressed
+        return replace(pressed, text=extended)
