@@ -8,8 +8,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import signal
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,7 +26,7 @@ from bot.storage.database import app_secret, make_engine, make_session_factory, 
 from bot.storage.repository import SqlRunnerStore
 from bot.reminders.queries import next_pending_due
 from bot.reminders.dispatcher import Dispatcher, DispatcherConfig
-from bot.reminders.limiter import RateLimiter
+from bot.reminders.limiter import DISCORD_RATE, TELEGRAM_PER_CHAT_GAP, TELEGRAM_RATE, RateLimiter
 from bot.reminders.planner import ReminderPlanner
 from bot.terminal.chat import TerminalChat, parse_when
 from bot.terminal.delivery import PLATFORM as TERMINAL, TerminalDelivery
@@ -144,12 +145,81 @@ def _clock_mover(app: App, dispatcher: Dispatcher, key: str, clock: ManualClock)
     return move
 
 
-async def run(settings: Settings) -> None:
+@dataclass
+class Platforms:
+    """The chat platforms this process serves, and how to send reminders to each."""
+
+    tasks: list[Callable[[asyncio.Event], Awaitable[None]]]
+    deliveries: dict[str, Delivery]
+    limiters: dict[str, RateLimiter]
+
+
+def platforms(app: App, settings: Settings) -> Platforms:
+    # Imported here so the terminal chat starts without loading both platforms' libraries.
+    from bot.discord.client import build_discord_client, run_discord
+    from bot.discord.delivery import DiscordDelivery
+    from bot.telegram.app import build_application, run_telegram
+    from bot.telegram.delivery import TelegramDelivery
+
+    found = Platforms([], {}, {})
+    if settings.telegram_token:
+        application = build_application(app.coach, settings)
+        found.tasks.append(lambda stop: run_telegram(application, settings, stop))
+        found.deliveries["telegram"] = TelegramDelivery(application.bot)
+        found.limiters["telegram"] = RateLimiter(TELEGRAM_RATE, TELEGRAM_PER_CHAT_GAP)
+    if settings.discord_token:
+        client = build_discord_client(app.coach, settings, sessions=app.sessions)
+        found.tasks.append(lambda stop: run_discord(client, settings, stop))
+        found.deliveries["discord"] = DiscordDelivery(client)
+        found.limiters["discord"] = RateLimiter(DISCORD_RATE)
+    return found
+
+
+async def run(settings: Settings, *, receive_updates: bool = True) -> None:
+    """Every platform whose token is set, plus the reminder dispatcher, in one process.
+
+    `receive_updates=False` (`tiptoe dispatch`) runs the dispatcher alone: start as many
+    of those as needed beside one `tiptoe run` on a shared PostgreSQL database.
+    """
     if not settings.any_platform:
+        if not receive_updates:
+            raise SystemExit("No TELEGRAM_TOKEN or DISCORD_TOKEN is set: there is nowhere to send reminders.")
         sys.stdout.write(NO_TOKEN_HELP)
         await chat(settings, None, "me", None)
         return
-    raise SystemExit("Platform adapters are not part of this build yet; unset the tokens to use `tiptoe chat`.")
+    secret = settings.secret_key.get_secret_value().encode() if settings.secret_key else None
+    async with open_app(settings.database_url, SystemClock(), secret, schema=settings.database_schema) as app:
+        found = platforms(app, settings)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        dispatcher = app.dispatcher(found.deliveries, found.limiters)
+        dispatcher.start()
+        try:
+            if receive_updates:
+                await asyncio.gather(*(serve(stop) for serve in found.tasks))
+            else:
+                log.info("dispatching reminders for %s", ", ".join(found.deliveries))
+                await stop.wait()
+        finally:
+            stop.set()
+            await dispatcher.stop()
+
+
+async def discord_sync(settings: Settings) -> None:
+    from bot.discord.client import build_discord_client
+    from bot.discord.sync import sync_commands
+
+    if not settings.discord_token:
+        raise SystemExit("Set DISCORD_TOKEN first.")
+    async with open_app(settings.database_url, SystemClock(), schema=settings.database_schema) as app:
+        client = build_discord_client(app.coach, settings, sessions=app.sessions)
+        try:
+            count = await sync_commands(client)
+        finally:
+            await client.close()
+    sys.stdout.write(f"Synced {count} slash commands.\n")
 
 
 async def migrate(settings: Settings) -> None:
@@ -169,6 +239,8 @@ def main(argv: list[str] | None = None) -> None:
     chat_parser.add_argument("--now", help='start the clock at this time, e.g. "2026-12-01 06:30"; '
                                            "then /clock +1d moves it and delivers due reminders")
     commands.add_parser("run", help="run every platform whose token is set (the terminal if none)")
+    commands.add_parser("dispatch", help="send reminders only (extra workers beside one `tiptoe run`)")
+    commands.add_parser("discord-sync", help="register the slash commands with Discord now")
     commands.add_parser("migrate", help="bring the database schema up to date")
     args = parser.parse_args(argv)
     settings = Settings()
@@ -179,6 +251,10 @@ def main(argv: list[str] | None = None) -> None:
         asyncio.run(chat(settings, args.db, args.user, args.now))
     elif args.command == "migrate":
         asyncio.run(migrate(settings))
+    elif args.command == "dispatch":
+        asyncio.run(run(settings, receive_updates=False))
+    elif args.command == "discord-sync":
+        asyncio.run(discord_sync(settings))
     else:
         asyncio.run(run(settings))
 

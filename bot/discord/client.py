@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.discord.delivery import PLATFORM
 from bot.discord.render import (
-    DiscordError, InteractionAnswer, Outbox, RetryPolicy, call_with_retries, describe, is_gone,
+    DEFER_AFTER_S, DiscordError, InteractionAnswer, Outbox, RetryPolicy, call_with_retries, describe, is_gone,
 )
 from bot.discord.sync import sync_if_changed
 from bot.discord.views import CoachButton
@@ -88,8 +88,9 @@ class TiptoeDiscord(discord.Client):
 
     def __init__(self, coach: Coach, token: str, *, sessions: async_sessionmaker[AsyncSession] | None = None,
                  retry: RetryPolicy | None = None, on_turn: TurnObserver | None = None,
-                 guild_ready_timeout: float = 2.0) -> None:
+                 guild_ready_timeout: float = 2.0, defer_after: float = DEFER_AFTER_S) -> None:
         self.retry = retry or RetryPolicy()
+        self.defer_after = defer_after
         super().__init__(intents=coach_intents(), max_ratelimit_timeout=self.retry.longest_flood_wait,
                          guild_ready_timeout=guild_ready_timeout)
         self.coach = coach
@@ -110,6 +111,9 @@ class TiptoeDiscord(discord.Client):
         channel = self.get_partial_messageable(int(chat_id), type=discord.ChannelType.private)
         return Outbox(channel, self.retry)
 
+    def answering(self, interaction: discord.Interaction, chat_id: int | str) -> InteractionAnswer:
+        return InteractionAnswer(interaction, self.dm(chat_id), defer_after=self.defer_after)
+
     # ---- slash commands ---------------------------------------------------------------------
 
     async def answer_command(self, interaction: discord.Interaction, name: str) -> None:
@@ -117,25 +121,35 @@ class TiptoeDiscord(discord.Client):
             await self._answer_elsewhere(interaction, name)
             return
         user = runner_ref(interaction.user, interaction.channel_id or 0)
-        answer = InteractionAnswer(interaction, self.dm(user.chat_id))
+        answer = self.answering(interaction, user.chat_id)
         if name in SLOW_COMMANDS:
             await answer.defer(thinking=True)
-        replies = await answer.in_time(self.coach.handle(user, Command(name)), thinking=True)
+        try:
+            replies = await answer.in_time(self.coach.handle(user, Command(name)), thinking=True)
+        except Exception:
+            await answer.notice(SOMETHING_WENT_WRONG)
+            raise
         await self._speak(user, answer.render_command(replies))
         self._observe(user, Command(name), replies)
 
     async def _answer_elsewhere(self, interaction: discord.Interaction, name: str) -> None:
         """A command in a server or another DM: an ephemeral pointer here, the coaching in our DM."""
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        channel = await call_creating_dm(interaction.user, self.retry)
-        user = runner_ref(interaction.user, channel.id)
-        replies = await self.coach.handle(user, Command(name))
-        delivered = await self._speak(user, Outbox(channel, self.retry).post_all(replies))
+        await self.answering(interaction, 0).defer(ephemeral=True, thinking=True)
+        user, replies, delivered = None, (), False
+        try:
+            channel = await call_with_retries(interaction.user.create_dm, self.retry)
+        except DiscordError as error:
+            log.info("could not open a DM (%s)", describe(error))
+        else:
+            user = runner_ref(interaction.user, channel.id)
+            replies = await self.coach.handle(user, Command(name))
+            delivered = await self._speak(user, Outbox(channel, self.retry).post_all(replies))
         try:
             await interaction.edit_original_response(content=MOVED_TO_DM if delivered else CANNOT_DM)
         except DiscordError as error:
             log.info("could not answer a command outside DMs (%s)", describe(error))
-        self._observe(user, Command(name), replies)
+        if user is not None:
+            self._observe(user, Command(name), replies)
 
     # ---- button presses (CoachButton calls these) ---------------------------------------------
 
@@ -147,12 +161,12 @@ class TiptoeDiscord(discord.Client):
             return True
         problem = signer.read(payload, key)  # forged, malformed, or (most likely) someone else's
         text = PRESS_PROBLEMS[problem if isinstance(problem, PayloadProblem) else PayloadProblem.FOREIGN]
-        await InteractionAnswer(interaction, self.dm(interaction.channel_id or 0)).notice(text)
+        await self.answering(interaction, interaction.channel_id or 0).notice(text)
         return False
 
     async def answer_press(self, interaction: discord.Interaction, payload: str) -> None:
         user = runner_ref(interaction.user, interaction.channel_id or 0)
-        answer = InteractionAnswer(interaction, self.dm(user.chat_id))
+        answer = self.answering(interaction, user.chat_id)
         try:
             replies = await answer.in_time(self.coach.handle(user, Press(payload)), thinking=False)
         except Exception:
@@ -193,10 +207,6 @@ class TiptoeDiscord(discord.Client):
     def _observe(self, user: UserRef, event: Event, replies: tuple[Reply, ...]) -> None:
         if self.on_turn is not None:
             self.on_turn(AnsweredTurn(user, event, replies))
-
-
-async def call_creating_dm(user: discord.abc.User, retry: RetryPolicy) -> discord.DMChannel:
-    return await call_with_retries(user.create_dm, retry)
 
 
 # ---- the slash commands: one small function each; the docstring is the description -----------
@@ -273,7 +283,7 @@ def coach_command(callback: Callable[[discord.Interaction], Awaitable[None]]) ->
 def build_discord_client(coach: Coach, settings: Settings, *,
                          sessions: async_sessionmaker[AsyncSession] | None = None,
                          retry: RetryPolicy | None = None, on_turn: TurnObserver | None = None,
-                         guild_ready_timeout: float = 2.0) -> TiptoeDiscord:
+                         guild_ready_timeout: float = 2.0, defer_after: float = DEFER_AFTER_S) -> TiptoeDiscord:
     """A client for DISCORD_TOKEN, aimed at DISCORD_API_URL / DISCORD_GATEWAY_URL when set.
 
     With `sessions`, `run_discord` syncs the slash commands at start when they changed.
@@ -282,7 +292,7 @@ def build_discord_client(coach: Coach, settings: Settings, *,
         raise ValueError("DISCORD_TOKEN is not set")
     aim_discord_py(settings.discord_api_url, settings.discord_gateway_url)
     return TiptoeDiscord(coach, settings.discord_token.get_secret_value(), sessions=sessions, retry=retry,
-                         on_turn=on_turn, guild_ready_timeout=guild_ready_timeout)
+                         on_turn=on_turn, guild_ready_timeout=guild_ready_timeout, defer_after=defer_after)
 
 
 async def run_discord(client: TiptoeDiscord, settings: Settings, stop: asyncio.Event,

@@ -190,25 +190,27 @@ class Outbox:
 class InteractionAnswer:
     """Answers one interaction through itself where it can, else through the runner's DM."""
 
-    def __init__(self, interaction: discord.Interaction, outbox: Outbox) -> None:
+    def __init__(self, interaction: discord.Interaction, outbox: Outbox, *,
+                 defer_after: float = DEFER_AFTER_S) -> None:
         self.interaction = interaction
         self.outbox = outbox
+        self.defer_after = defer_after
         self.response = interaction.response
         self._answered = False  # a command's first message has gone out
 
     async def in_time(self, work: Coroutine[Any, Any, T], *, thinking: bool) -> T:
         """Run the coach; if it takes longer than Discord waits for an answer, defer first."""
         task = asyncio.ensure_future(work)
-        done, _ = await asyncio.wait({task}, timeout=DEFER_AFTER_S)
+        done, _ = await asyncio.wait({task}, timeout=self.defer_after)
         if not done:
             await self.defer(thinking=thinking)
         return await task
 
-    async def defer(self, *, thinking: bool = False) -> None:
+    async def defer(self, *, thinking: bool = False, ephemeral: bool = False) -> None:
         if self.response.is_done():
             return
         try:
-            await self.response.defer(thinking=thinking)
+            await self.response.defer(thinking=thinking, ephemeral=ephemeral)
         except discord.HTTPException as error:  # expired: the answer goes to the DM instead
             log.info("could not defer an interaction (%s)", describe(error))
 
@@ -275,7 +277,7 @@ class InteractionAnswer:
     async def render_command(self, replies: tuple[Reply, ...]) -> None:
         """A command's replies in order: the first message answers the interaction."""
         for reply in replies:
-            if reply.notice:
+            if reply.notice and (self._answered or not self._original_is_deferred_message):
                 await self.notice(reply.text)
                 continue
             for message in messages_for(reply):
@@ -284,7 +286,11 @@ class InteractionAnswer:
                 else:
                     await self.respond(message)
                     self._answered = True
-        if not self.response.is_done():
+        if self._answered:
+            return
+        if self._original_is_deferred_message:  # never leave "thinking…" on screen
+            await self.respond(Outgoing("✓"))
+        elif not self.response.is_done():
             await self.notice("✓")
 
     # ---- details ----------------------------------------------------------------------------

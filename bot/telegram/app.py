@@ -36,6 +36,7 @@ from bot.telegram.delivery import PLATFORM
 from bot.telegram.faults import RetryPolicy, call_with_retries, describe, is_gone
 from bot.telegram.keyboards import private_chat_keyboard
 from bot.telegram.logs import protect_token
+from bot.telegram.ordering import PerChatOrder
 from bot.telegram.sending import PressedMessage, ReplySender, toast_text
 from core.conversation import PRESS_PROBLEMS
 from core.engine import Coach
@@ -207,6 +208,7 @@ def build_application(coach: Coach, settings: Settings, *, retry: RetryPolicy | 
         .write_timeout(retry.call_timeout)
         .media_write_timeout(retry.call_timeout)
         .post_init(announce_commands)
+        .concurrent_updates(PerChatOrder())
         .build()
     )
     application.bot_data.coach = coach

@@ -54,7 +54,7 @@ def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
 
 def toast_text(replies: tuple[Reply, ...]) -> str:
     """What the press's toast says: the notices among the replies, if any."""
-    return " ".join(r.text for r in replies if r.notice and r.text)[:TOAST_LIMIT]
+    return " ".join(r.text for r in replies if r.notice and r.text)
 
 
 class ReplySender:

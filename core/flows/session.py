@@ -8,10 +8,10 @@ from datetime import timedelta
 from core.consistency import consistency, trained_today
 from core.flows.base import State, int_arg, pain_rows
 from core.flows.onboarding import ask_hold, ask_welcome, stop_for_red_flag
-from core.model import ExerciseResult, Outcome, Session, SessionStatus, Zone
+from core.model import Direction, ExerciseResult, Outcome, Session, SessionStatus, Zone
 from core.pain import exercise_zone, readiness_zone
 from core.programme import EXERCISES, GENERAL_CUES, MOBILITY_DRILL, STOP_FROM
-from core.progression import apply, as_level_changes, decisions_after_session, gap_decisions
+from core.progression import Cause, apply, as_level_changes, decisions_after_session, gap_decisions
 from core.redflags import RED_FLAGS, red_flag
 from core.schedule import next_strength_day
 from core.selftest import retest_due
@@ -34,12 +34,12 @@ def begin_session(turn: Turn) -> None:
     from core.flows.idle import show_idle
 
     runner = turn.runner
-    if runner.clinician_hold:  # first: a red flag during screening also holds the set-up
-        ask_hold(turn)
-        return
     if not runner.onboarded:
         turn.say("Let's get you set up first; it takes a minute.")
         ask_welcome(turn)
+        return
+    if runner.clinician_hold:
+        ask_hold(turn)
         return
     if runner.is_paused(turn.today):
         until = "until you /resume" if runner.paused_until and runner.paused_until.year > 9000 \
@@ -198,9 +198,17 @@ def finish_session(turn: Turn, status: SessionStatus, quiet: bool = False) -> No
         return
     session = replace(session, status=status, ended_at=turn.now)
     turn.save_session(session)
-    lines = record_level_decisions(turn, decisions_after_session(turn.runner, session))
+    decisions = decisions_after_session(turn.runner, session)
+    record_level_decisions(turn, decisions)
     if quiet:
         return
+    # Easy, finished exercises all say the same thing: one line for them, one each for the rest.
+    easy = [d for d in decisions if d.cause == Cause.HOLD and d.direction is Direction.HOLD
+            and (r := session.result_for(d.exercise)) is not None and r.outcome is Outcome.DONE]
+    lines = [d.line() for d in decisions if d not in easy]
+    if easy:
+        names = ", ".join(EXERCISES[d.exercise].short for d in easy)
+        lines.append(f"Easy today: {names}. That counts toward moving up.")
     minutes = max(1, round((turn.now - session.started_at).total_seconds() / 60))
     schedule = turn.runner.schedule
     week = consistency(turn.history, schedule.sessions_target if schedule else 2, turn.today)

@@ -1,0 +1,230 @@
+"""The real PTB Application over HTTP against FakeTelegram, on a real database.
+
+`TelegramChat` plays the runner: it types into the emulator, presses buttons by label
+on the messages the bot really sent, and waits for what a person would wait to see.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_asyncio
+from telegram.ext import Application
+
+from bot.clock import ManualClock
+from bot.main import App, open_app
+from bot.settings import Settings
+from bot.telegram import RetryPolicy, build_application, run_telegram
+from core.engine import Coach
+from core.model import UserRef
+from tests.engine.script import Chat
+from tests.fakes.telegram_api import Call, FakeTelegram
+from tests.storage.backends import BACKENDS, DatabaseUnderTest, open_database
+
+START = datetime(2026, 11, 30, 6, 0, tzinfo=UTC)  # a Monday, 06:00 in London
+FAST = RetryPolicy(backoff=(0.01, 0.02, 0.05), longest_flood_wait=2.0, call_timeout=5.0)
+CHAT = 4242  # the runner's private chat (= their user id, as on Telegram)
+OTHER_CHAT = 7777  # somebody else, whose /help shows that earlier updates were all handled
+RUNNER = UserRef("telegram", str(CHAT), str(CHAT), "Runner")  # the runner, as the adapter sees them
+KEY = RUNNER.key
+STOP_TIMEOUT_S = 15
+
+
+def settings_for(tg: FakeTelegram, **overrides: Any) -> Settings:
+    """Settings for the emulator only: no .env file, no webhook unless asked."""
+    values: dict[str, Any] = dict(telegram_token=tg.token, telegram_api_url=tg.url, telegram_webhook_url=None,
+                                  telegram_webhook_secret=None, discord_token=None)
+    values.update(overrides)
+    return Settings(_env_file=None, **values)
+
+
+@asynccontextmanager
+async def running_bot(coach: Coach, tg: FakeTelegram, *, retry: RetryPolicy = FAST,
+                      **settings: Any) -> AsyncIterator[Application]:
+    """build_application + run_telegram as bot/main.py runs them; stopped cleanly afterwards."""
+    configured = settings_for(tg, **settings)
+    application = build_application(coach, configured, retry=retry)
+    stop, started = asyncio.Event(), asyncio.Event()
+    task = asyncio.create_task(run_telegram(application, configured, stop, started=started))
+    ready = asyncio.create_task(started.wait())
+    await asyncio.wait({task, ready}, return_when=asyncio.FIRST_COMPLETED)
+    ready.cancel()
+    if task.done():
+        task.result()  # raises what went wrong at start-up
+    tg.running_application = application  # for settle()
+    try:
+        yield application
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, STOP_TIMEOUT_S)
+
+
+def shown(call: Call) -> str:
+    """What a message call puts on screen: its text or caption, then its button labels."""
+    params = call.params
+    labels = [b["text"] for row in (params.get("reply_markup") or {}).get("inline_keyboard", []) for b in row]
+    return "\n".join([str(params.get("text") or params.get("caption") or ""), *labels])
+
+
+def keyboard_rows(message: dict) -> list[list[str]]:
+    return [[b["text"] for b in row] for row in (message.get("reply_markup") or {}).get("inline_keyboard", [])]
+
+
+@dataclass
+class Press:
+    label: str
+    message_id: int
+    query_id: str
+    data: str
+    mark: int  # len(tg.calls) just before the press: what the bot did about it comes after
+
+
+@dataclass
+class TelegramChat:
+    tg: FakeTelegram
+    chat_id: int = CHAT
+    presses: list[Press] = field(default_factory=list)
+
+    async def send(self, text: str, expect: str, method: str = "sendMessage") -> Call:
+        """Type a line and wait until the bot shows `expect`."""
+        mark = len(self.tg.calls)
+        self.tg.user_text(self.chat_id, text)
+        return await self.wait_for(expect, mark, method)
+
+    async def press(self, label: str, expect: str | None = None, method: str = "sendMessage") -> Press:
+        """Tap the newest button with this label; wait for the answer (and for `expect` if given)."""
+        message, data = self.button(label)
+        return await self.press_data(message["message_id"], data, label, expect, method)
+
+    async def press_data(self, message_id: int, data: str, label: str = "", expect: str | None = None,
+                         method: str = "sendMessage", user_id: int | None = None) -> Press:
+        mark = len(self.tg.calls)
+        _, query_id = self.tg.press(self.chat_id, message_id, data, user_id=user_id)
+        pressed = Press(label, message_id, query_id, data, mark)
+        self.presses.append(pressed)
+        await self.tg.wait_for("answerCallbackQuery",
+                               lambda c: c.params.get("callback_query_id") == query_id, since=mark)
+        if expect is not None:
+            await self.wait_for(expect, mark, method)
+        return pressed
+
+    async def wait_for(self, expect: str, since: int, method: str = "sendMessage") -> Call:
+        return await self.tg.wait_for(
+            method, lambda c: c.ok and c.params.get("chat_id") == self.chat_id and expect in shown(c), since=since)
+
+    def messages(self) -> dict[int, dict]:
+        """Every bot message in this chat as it looks now (the latest snapshot of each)."""
+        return {m["message_id"]: m for m in self.tg.sent_to(self.chat_id)}
+
+    def button(self, label: str) -> tuple[dict, str]:
+        for message in sorted(self.messages().values(), key=lambda m: -m["message_id"]):
+            buttons = [b for row in (message.get("reply_markup") or {}).get("inline_keyboard", []) for b in row]
+            for match in (lambda b: b["text"] == label, lambda b: b["text"].startswith(label)):
+                found = next((b for b in buttons if match(b)), None)
+                if found is not None:
+                    return message, found["callback_data"]
+        raise AssertionError(f"no button {label!r} on screen in chat {self.chat_id}")
+
+    def message_with(self, text: str) -> dict:
+        """The newest message whose text or caption contains `text`."""
+        for message in sorted(self.messages().values(), key=lambda m: -m["message_id"]):
+            if text in (message.get("text") or message.get("caption") or ""):
+                return message
+        raise AssertionError(f"no message with {text!r} in chat {self.chat_id}")
+
+
+async def settle(tg: FakeTelegram) -> None:
+    """Until every update pushed so far has been fetched, queued and handled.
+
+    A getUpdates whose offset is past the newest update means PTB has queued it; then
+    the queue must be empty and no chat's update still in hand. (Updates of different
+    chats are handled side by side, so another chat's answer proves nothing.)
+    """
+    newest = max((u["update_id"] for u in tg._updates), default=-1)
+    # The emulator drops updates once a getUpdates asks past them (as Telegram does), which
+    # happens when that request arrives, long before a long poll returns and is recorded.
+    async with asyncio.timeout(5):
+        while any(u["update_id"] <= newest for u in tg._updates):
+            await asyncio.sleep(0.005)
+    application = tg.running_application
+    while True:
+        for _ in range(10):  # let the fetcher hand queued updates to the processor
+            await asyncio.sleep(0)
+        if application.update_queue.empty():
+            await application.update_processor.wait_idle()
+            if application.update_queue.empty():
+                return
+
+
+async def onboard(chat: TelegramChat) -> None:
+    """/start to "All set", through the screening and the schedule questions."""
+    await chat.send("/start", "short safety check")
+    await chat.press("Let's start", "Safety check 1/7")
+    for number in range(2, 8):
+        await chat.press("No", f"Safety check {number}/7")
+    await chat.press("No", "blood pressure")
+    await chat.press("No", "injury or pain")
+    await chat.press("No", "Which days do you usually run?")
+    for day in ("Mon", "Wed", "Fri"):
+        await chat.press(day, f"✓ {day}", method="editMessageReplyMarkup")
+    await chat.press("Done", "How many strength sessions")
+    await chat.press("2 a week", "What time do you usually start")
+    await chat.send("6:30", "Which time zone")
+    await chat.send("Europe/London", "How long before your run")
+    await chat.press("20 min", "Strength days: Mon and Fri")
+
+
+async def onboard_directly(app: App) -> None:
+    """The same onboarding through the engine alone, for tests about what comes after it."""
+    engine_chat = Chat(app.coach, RUNNER)
+    await engine_chat.send("/start")
+    for label in ("Let's start", *["No"] * 9, "Mon", "Wed", "Fri", "Done", "2 a week"):
+        await engine_chat.press(label)
+    for line in ("6:30", "Europe/London"):
+        await engine_chat.send(line)
+    await engine_chat.press("20 min")
+    assert "Strength days: Mon and Fri" in engine_chat.last_text
+
+
+async def start_session(chat: TelegramChat) -> None:
+    """Once onboarded: /session in the chat, readiness 0, and the first exercise is on screen."""
+    await chat.send("/session", "Before we start")
+    await chat.press("0", "1/5 Isometric calf-raise hold")
+
+
+@pytest_asyncio.fixture
+async def tg() -> AsyncIterator[FakeTelegram]:
+    async with FakeTelegram() as fake:
+        yield fake
+
+
+@pytest_asyncio.fixture(params=BACKENDS)
+async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[DatabaseUnderTest]:
+    """A SQLite file or a PostgreSQL schema; open_app migrates it."""
+    async with open_database(request.param, tmp_path, migrate=False) as opened:
+        yield opened
+
+
+@pytest_asyncio.fixture
+async def app(database: DatabaseUnderTest) -> AsyncIterator[App]:
+    """The real composition root on that database, with a clock the test moves."""
+    async with open_app(database.url, ManualClock(START), schema=database.schema) as opened:
+        yield opened
+
+
+@pytest_asyncio.fixture
+async def bot(app: App, tg: FakeTelegram) -> AsyncIterator[Application]:
+    async with running_bot(app.coach, tg) as application:
+        yield application
+
+
+@pytest.fixture
+def chat(tg: FakeTelegram) -> TelegramChat:
+    return TelegramChat(tg)
