@@ -247,6 +247,8 @@ def main(argv: list[str] | None = None) -> None:
     # In the terminal chat, log lines would interleave with the conversation: warnings only.
     level = "WARNING" if args.command == "chat" else settings.log_level
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # APScheduler logs every tick (each second) at INFO: only its warnings are news.
+    logging.getLogger("apscheduler").setLevel(max(logging.WARNING, logging.getLogger().level))
     if args.command == "chat":
         asyncio.run(chat(settings, args.db, args.user, args.now))
     elif args.command == "migrate":
