@@ -37,6 +37,8 @@ class DiscordDelivery:
 
     async def deliver(self, chat_id: str, replies: tuple[Reply, ...]) -> DeliveryOutcome:
         """Send the replies to the runner's DM; a fault before anything went out is the dispatcher's to retry."""
+        if self._client.user is None:  # reminders fell due before the client had logged in
+            return DeliveryOutcome(DeliveryStatus.RETRY, detail="the Discord client is not logged in yet")
         channel = self._client.get_partial_messageable(int(chat_id), type=discord.ChannelType.private)
         try:
             await Outbox(channel, self._retry, patient=False).post_all(replies)

@@ -211,7 +211,7 @@ class InteractionAnswer:
             return
         try:
             await self.response.defer(thinking=thinking, ephemeral=ephemeral)
-        except discord.HTTPException as error:  # expired: the answer goes to the DM instead
+        except DiscordError as error:  # expired: the answer goes to the DM instead
             log.info("could not defer an interaction (%s)", describe(error))
 
     async def notice(self, text: str) -> None:

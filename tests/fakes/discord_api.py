@@ -358,6 +358,17 @@ class FakeDiscord:
             data["options"] = self._options(options, command)
         return await self._inject(2, user_id, data, guild_id=gid)
 
+    async def user_message(self, user_id: int | str, text: str) -> str:
+        """The user types `text` in the bot's DM: MESSAGE_CREATE, shaped as Discord sends it."""
+        channel = self._dm(str(user_id))
+        message_id = self._snowflake()
+        await self._dispatch("MESSAGE_CREATE", {
+            "id": message_id, "channel_id": channel["id"], "author": _user(user_id), "content": text,
+            "timestamp": _now(), "edited_timestamp": None, "tts": False,
+            "mention_everyone": False, "mentions": [], "mention_roles": [], "attachments": [],
+            "embeds": [], "components": [], "pinned": False, "type": 0, "flags": 0})
+        return message_id
+
     async def click(self, user_id: int | str, message_id: int | str, custom_id: str,
                     values: list[str] | None = None) -> Injected:
         """Dispatch a MESSAGE_COMPONENT interaction: press a button (or pick select `values`).
