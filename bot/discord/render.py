@@ -24,6 +24,7 @@ import aiohttp
 import discord
 
 from bot.discord.views import view_for
+from bot.text import split_text as split_lines
 from core.replies import Keyboard, Reply
 
 log = logging.getLogger(__name__)
@@ -112,14 +113,8 @@ async def call_with_retries(call: Callable[[], Awaitable[T]], policy: RetryPolic
 # ---- what one reply looks like on Discord ------------------------------------------------------
 
 def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
-    """Pieces of at most `limit` characters, broken at line ends where possible."""
-    pieces: list[str] = []
-    while len(text) > limit:
-        cut = text.rfind("\n", 0, limit)
-        cut = cut if cut > 0 else limit
-        pieces.append(text[:cut])
-        text = text[cut:].lstrip("\n")
-    return pieces + [text] if text else pieces
+    """Pieces that fit one message here."""
+    return split_lines(text, limit)
 
 
 @dataclass(frozen=True, slots=True)

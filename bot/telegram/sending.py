@@ -24,6 +24,7 @@ from bot.telegram.faults import (
     is_not_modified,
 )
 from bot.telegram.keyboards import inline_keyboard
+from bot.text import split_text as split_lines
 from core.replies import Reply
 
 log = logging.getLogger(__name__)
@@ -42,14 +43,8 @@ class PressedMessage:
 
 
 def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
-    """Pieces of at most `limit` characters, broken at line ends where possible."""
-    pieces: list[str] = []
-    while len(text) > limit:
-        cut = text.rfind("\n", 0, limit)
-        cut = cut if cut > 0 else limit
-        pieces.append(text[:cut])
-        text = text[cut:].lstrip("\n")
-    return pieces + [text] if text else pieces
+    """Pieces that fit one message here."""
+    return split_lines(text, limit)
 
 
 def toast_text(replies: tuple[Reply, ...]) -> str:

@@ -27,9 +27,9 @@ from core.engine import Coach
 from core.model import UserRef
 from tests.engine.script import Chat
 from tests.fakes.discord_api import FakeDiscord, FakeMessage, _user, point_discord_py_at
+from tests.conftest import START
 from tests.storage.backends import BACKENDS, DatabaseUnderTest, open_database
 
-START = datetime(2026, 11, 30, 6, 0, tzinfo=UTC)  # a Monday, 06:00 in London
 RUNNER = 4242  # the Discord user the tests play
 STRANGER = 5151  # somebody else
 KEY = UserRef("discord", str(RUNNER), "").key
@@ -184,20 +184,6 @@ async def start_session(chat: DiscordChat) -> None:
 async def dc() -> AsyncIterator[FakeDiscordWithDMs]:
     async with FakeDiscordWithDMs() as fake:
         yield fake
-
-
-@pytest_asyncio.fixture(params=BACKENDS)
-async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[DatabaseUnderTest]:
-    """A SQLite file or a PostgreSQL schema; open_app migrates it."""
-    async with open_database(request.param, tmp_path, migrate=False) as opened:
-        yield opened
-
-
-@pytest_asyncio.fixture
-async def app(database: DatabaseUnderTest) -> AsyncIterator[App]:
-    """The real composition root on that database, with a clock the test moves."""
-    async with open_app(database.url, ManualClock(START), schema=database.schema) as opened:
-        yield opened
 
 
 @pytest.fixture

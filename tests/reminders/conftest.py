@@ -22,7 +22,7 @@ from core.model import Runner, Schedule, Snapshot
 from core.ports import DeliveryOutcome, DeliveryStatus
 from core.replies import Reply
 from core.schedule import choose_strength_days
-from tests.storage.backends import BACKENDS, open_database
+from tests.storage.backends import DatabaseUnderTest
 
 PLATFORM = "telegram"
 START = datetime(2026, 11, 30, 5, 0, tzinfo=UTC)  # Monday
@@ -52,11 +52,11 @@ class RecordingDelivery:
         return [chat for chat, _, _ in self.sent]
 
 
-@pytest_asyncio.fixture(params=BACKENDS)
-async def app(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[App]:
-    async with open_database(request.param, tmp_path, migrate=False) as database:
-        async with open_app(database.url, ManualClock(START), schema=database.schema) as opened:
-            yield opened
+@pytest_asyncio.fixture
+async def app(database: DatabaseUnderTest) -> AsyncIterator[App]:
+    """As tests/conftest.py's, an hour earlier: before the first 06:40 nudge is planned."""
+    async with open_app(database.url, ManualClock(START), schema=database.schema) as opened:
+        yield opened
 
 
 def make_dispatcher(app: App, delivery: RecordingDelivery, rate: float = 1000.0, worker: str = "test-1",

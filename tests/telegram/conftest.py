@@ -26,9 +26,9 @@ from core.engine import Coach
 from core.model import UserRef
 from tests.engine.script import Chat
 from tests.fakes.telegram_api import Call, FakeTelegram
+from tests.conftest import START
 from tests.storage.backends import BACKENDS, DatabaseUnderTest, open_database
 
-START = datetime(2026, 11, 30, 6, 0, tzinfo=UTC)  # a Monday, 06:00 in London
 FAST = RetryPolicy(backoff=(0.01, 0.02, 0.05), longest_flood_wait=2.0, call_timeout=5.0)
 CHAT = 4242  # the runner's private chat (= their user id, as on Telegram)
 OTHER_CHAT = 7777  # somebody else, whose /help shows that earlier updates were all handled
@@ -203,20 +203,6 @@ async def start_session(chat: TelegramChat) -> None:
 async def tg() -> AsyncIterator[FakeTelegram]:
     async with FakeTelegram() as fake:
         yield fake
-
-
-@pytest_asyncio.fixture(params=BACKENDS)
-async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[DatabaseUnderTest]:
-    """A SQLite file or a PostgreSQL schema; open_app migrates it."""
-    async with open_database(request.param, tmp_path, migrate=False) as opened:
-        yield opened
-
-
-@pytest_asyncio.fixture
-async def app(database: DatabaseUnderTest) -> AsyncIterator[App]:
-    """The real composition root on that database, with a clock the test moves."""
-    async with open_app(database.url, ManualClock(START), schema=database.schema) as opened:
-        yield opened
 
 
 @pytest_asyncio.fixture
