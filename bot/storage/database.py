@@ -30,7 +30,7 @@ from bot.storage.tables import AppMetaRow
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 APP_SECRET_NAME = "button_secret"  # app_meta row holding the key that signs button payloads
 APP_SECRET_BYTES = 32
-SQLITE_BUSY_TIMEOUT_MS = 5_000  # wait this long for another writer before "database is locked"
+SQLITE_BUSY_TIMEOUT_MS = 30_000  # wait this long for another writer before "database is locked"
 
 
 def sqlite_url(path: str | Path) -> str:

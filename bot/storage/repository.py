@@ -9,11 +9,13 @@ that `before` did not have, and never rewrites or deletes one that it had.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
@@ -45,6 +47,8 @@ from core.model import History, Snapshot
 from core.ports import ConcurrentUpdate
 
 FIRST_VERSION = 1  # a new runner's row; each later save adds one
+CACHE_SIZE = 10_000  # snapshots kept in memory, least recently used dropped first
+_VERSION_OF = select(RunnerRow.version).where(RunnerRow.key == bindparam("key"))
 
 # Seven queries whatever the history's length: the runner, then one per child table.
 _WHOLE_SNAPSHOT = (
@@ -57,12 +61,20 @@ _WHOLE_SNAPSHOT = (
 
 
 class SqlRunnerStore:
-    """Runners, their dialogue and their whole history, one transaction per save."""
+    """Runners, their dialogue and their whole history, one transaction per save.
+
+    Snapshots this process saved or loaded are kept (they are immutable values); a load
+    then only asks the database for the runner's version, and rebuilds the snapshot from
+    its rows when another process moved it on. That turns the seven reads of a load into
+    one for a runner in the middle of a session.
+    """
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession],
-                 planner: ReminderPlanner | None = None) -> None:
+                 planner: ReminderPlanner | None = None, cache_size: int = CACHE_SIZE) -> None:
         self._sessions = session_factory
         self._planner = planner  # keeps reminder rows in step, in the same transaction
+        self._cache: OrderedDict[str, Snapshot] = OrderedDict()
+        self._cache_size = cache_size
 
     async def load(self, key: str) -> Snapshot | None:
         """The runner's snapshot with their whole history (oldest first), or None if unknown.
@@ -70,10 +82,26 @@ class SqlRunnerStore:
         The runner row is read first, so the history is never older than `version`;
         if a save lands mid-load, the next save from this snapshot fails and reloads.
         """
+        cached = self._cache.get(key)
         async with single_statements(self._sessions) as db:
-            query = select(RunnerRow).where(RunnerRow.key == key).options(*_WHOLE_SNAPSHOT)
-            row = await db.scalar(query)
-            return None if row is None else snapshot_from_row(row)
+            if cached is not None:
+                version = await db.scalar(_VERSION_OF, {"key": key})
+                if version == cached.version:
+                    self._cache.move_to_end(key)
+                    return cached
+            row = await db.scalar(select(RunnerRow).where(RunnerRow.key == key).options(*_WHOLE_SNAPSHOT))
+        if row is None:
+            self._cache.pop(key, None)
+            return None
+        snapshot = snapshot_from_row(row)
+        self._remember(snapshot)
+        return snapshot
+
+    def _remember(self, snapshot: Snapshot) -> None:
+        self._cache[snapshot.runner.key] = snapshot
+        self._cache.move_to_end(snapshot.runner.key)
+        while len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
 
     async def save(self, before: Snapshot | None, after: Snapshot) -> int:
         """Persist what changed from `before` to `after` in one transaction; return the new version.
@@ -97,6 +125,10 @@ class SqlRunnerStore:
             await _insert_new_history(db, key, history_before, after.history)
             if self._planner is not None and reminder_inputs(before) != reminder_inputs(after):
                 await self._planner.replan(db, after)
+        if _adds_only(before, after):
+            self._remember(replace(after, version=version))
+        else:  # `after` dropped recorded facts, which stay stored: the next load reads the rows
+            self._cache.pop(key, None)
         return version
 
     async def replan(self, key: str, since: datetime | None = None) -> None:
@@ -110,6 +142,7 @@ class SqlRunnerStore:
 
     async def delete(self, key: str) -> None:
         """Erase everything stored for this runner, in every table."""
+        self._cache.pop(key, None)
         async with self._sessions.begin() as db:
             # Children first. Explicit deletes, not only ON DELETE CASCADE, so this holds
             # on a SQLite connection without foreign keys on; every table with a
@@ -129,6 +162,21 @@ class SqlRunnerStore:
         async with self._sessions() as db:
             count = await db.scalar(select(func.count()).select_from(RunnerRow))
             return int(count or 0)
+
+
+def _adds_only(before: Snapshot | None, after: Snapshot) -> bool:
+    """Whether `after` holds every recorded fact of `before`, so it is what is now stored."""
+    if before is None:
+        return True
+    sessions = {s.number: s for s in after.history.sessions}
+    for old in before.history.sessions:
+        new = sessions.get(old.number)
+        if new is None or not set(old.results) <= set(new.results):
+            return False
+        if old.morning is not None and new.morning != old.morning:
+            return False
+    return (set(before.history.level_changes) <= set(after.history.level_changes)
+            and set(before.history.self_tests) <= set(after.history.self_tests))
 
 
 async def _insert_runner(db: AsyncSession, after: Snapshot) -> int:

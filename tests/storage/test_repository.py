@@ -188,13 +188,29 @@ def datetimes_in(value: object) -> list[datetime]:
 
 @pytest.mark.asyncio
 @pytest.mark.parametrize("snapshot", ROUND_TRIP_CASES)
-async def test_a_saved_snapshot_loads_back_equal(store: SqlRunnerStore, snapshot: Snapshot) -> None:
+async def test_a_saved_snapshot_loads_back_equal(database: DatabaseUnderTest, store: SqlRunnerStore,
+                                                 snapshot: Snapshot) -> None:
     version = await store.save(None, snapshot)
-    loaded = await store.load(snapshot.runner.key)
+    # Read by a store with nothing in memory (as another process would): the rows themselves.
+    loaded = await SqlRunnerStore(database.session_factory).load(snapshot.runner.key)
     assert version == 1
     assert loaded == replace(snapshot, version=1)
     assert loaded is not None
     assert all(d.tzinfo is UTC for d in datetimes_in(loaded)), "instants come back as UTC"
+
+
+@pytest.mark.asyncio
+async def test_a_snapshot_changed_by_another_process_is_read_again(database: DatabaseUnderTest,
+                                                                   store: SqlRunnerStore) -> None:
+    await store.save(None, FULL_SNAPSHOT)
+    cached = await store.load(FULL_SNAPSHOT.runner.key)
+    other = SqlRunnerStore(database.session_factory)  # another process
+    moved = replace(cached, runner=replace(cached.runner, name="Someone else"))
+    await other.save(cached, moved)
+    reloaded = await store.load(FULL_SNAPSHOT.runner.key)
+    assert reloaded.runner.name == "Someone else" and reloaded.version == cached.version + 1
+    await other.delete(FULL_SNAPSHOT.runner.key)
+    assert await store.load(FULL_SNAPSHOT.runner.key) is None
 
 
 @pytest.mark.asyncio
