@@ -56,8 +56,9 @@ COMMANDS: dict[str, OnCommand] = {
     "delete": idle.cmd_delete,
     "help": idle.cmd_help,
 }
-# Commands that make sense before onboarding is finished.
-BEFORE_ONBOARDING = frozenset({"start", "help", "export", "delete", "session"})
+# Commands that make sense before onboarding is finished. /session is not one: mid-set-up it
+# carries on with the question at hand (as /start does) instead of starting the set-up over.
+BEFORE_ONBOARDING = frozenset({"start", "help", "export", "delete"})
 
 
 async def run_command(turn: Turn, name: str, arg: str) -> None:
@@ -85,11 +86,13 @@ async def dispatch(turn: Turn, event: Event) -> None:
 
 
 async def _on_text(turn: Turn, text: str) -> None:
+    if turn.dialogue.state == "new" and not turn.runner.onboarded:
+        # Someone's first words ("hi"): the welcome, not the idle help (checked before the
+        # state's own text handler, which would otherwise always answer first).
+        onboarding.ask_welcome(turn)
+        return
     state = STATES.get(turn.dialogue.state, STATES["idle"])
     if state.text is not None and await state.text(turn, text):
-        return
-    if turn.dialogue.state in ("new",) and not turn.runner.onboarded:
-        onboarding.ask_welcome(turn)
         return
     turn.say("Please tap one of the buttons below. 👇")
     with turn.reasking():

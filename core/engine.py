@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from dataclasses import replace
 from datetime import date
 
 from core.conversation import dispatch
 from core.events import Due, Event, Press
-from core.model import Runner, Snapshot, UserRef
+from core.model import Dialogue, Runner, Snapshot, UserRef
 from core.ports import Clock, ConcurrentUpdate, RunnerStore
 from core.replies import Reply
 from core.schedule import ReminderKind
@@ -16,8 +17,13 @@ from core.turn import Services, Turn
 
 log = logging.getLogger(__name__)
 
+STEP_SPAN = 10**8  # a new conversation's first step is drawn from this range
 SAVE_ATTEMPTS = 5  # concurrent events for one runner: reload and retry this often
 BUSY = Reply("I'm a little busy; please try that once more.", notice=True)
+
+
+def first_step() -> int:
+    return secrets.randbelow(STEP_SPAN)
 
 
 class Coach:
@@ -75,9 +81,12 @@ class Coach:
 
     def _snapshot_for(self, user: UserRef, stored: Snapshot | None) -> Snapshot:
         if stored is None:
+            now = self.clock.now()
             runner = Runner(key=user.key, platform=user.platform, chat_id=user.chat_id,
-                            name=user.display_name, created_at=self.clock.now())
-            return Snapshot(runner=runner)
+                            name=user.display_name, created_at=now)
+            # Steps start somewhere new for every new conversation, so a button kept from a
+            # conversation that was /deleted can never match a step of the new one.
+            return Snapshot(runner=runner, dialogue=Dialogue(step=first_step()))
         runner = stored.runner
         if runner.chat_id != user.chat_id or (user.display_name and runner.name != user.display_name) \
                 or runner.unreachable or runner.quiet:

@@ -145,6 +145,9 @@ async def on_nudge_snooze(turn: Turn, arg: str) -> None:
     if turn.runner.snoozed_until is not None and turn.runner.snoozed_until > turn.now:
         turn.notice("Already snoozed ✓")
         return
+    if any(s.local_date == turn.today and s.status is SessionStatus.SKIPPED for s in turn.history.sessions):
+        turn.notice("You've skipped today, so no more reminders today ✓")  # a snooze would nudge again
+        return
     turn.update_runner(snoozed_until=turn.now + timedelta(minutes=SNOOZE_MINUTES))
     turn.chosen(f"Snoozed for {SNOOZE_MINUTES} min")
 

@@ -60,10 +60,12 @@ async def cmd_export(turn: Turn, arg: str) -> None:
 
 
 async def cmd_delete(turn: Turn, arg: str) -> None:
+    back = turn.dialogue.state if turn.dialogue.state != "delete" else turn.data("back", "idle")
+    back_prompt = turn.dialogue.prompt if turn.dialogue.state != "delete" else turn.data("back_prompt")
     turn.ask("delete", ("This erases everything I hold about you: answers, sessions, pain scores and "
                         "progress. It can't be undone. (Tip: /export first to keep a copy.)"),
              ((("Yes, delete everything", "erase", ""), ("Cancel", "keep", "")),), keep_data=True,
-             back=turn.dialogue.state)
+             back=back, back_prompt=back_prompt)
 
 
 async def on_delete(turn: Turn, action: str, arg: str) -> None:
@@ -73,7 +75,15 @@ async def on_delete(turn: Turn, action: str, arg: str) -> None:
         turn.say("Done: everything is erased. If you ever want to start again, send /start. Run well! 👋")
         return
     turn.chosen("Cancelled")
-    show_idle(turn, "Nothing was deleted.")
+    from core.conversation import STATES  # the router imports every flow
+
+    back = turn.data("back", "idle")
+    if back in STATES and back not in ("idle", "new", "delete"):
+        turn.say("Nothing was deleted. Back to where we were:")
+        turn.goto(back, prompt=turn.data("back_prompt"), keep_data=True)
+        STATES[back].ask(turn)
+    else:
+        show_idle(turn, "Nothing was deleted.")
 
 
 def describe_pause(until: date | None) -> str:

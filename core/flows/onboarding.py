@@ -98,11 +98,17 @@ def ask_bp(turn: Turn) -> None:
     turn.ask("bp", BLOOD_PRESSURE_QUESTION, yes_no("bp"))
 
 
+BP_CHECK_FIRST = "Please ask your clinician before doing the holds in this programme. " + CHECK_FIRST
+
+
+def clearance_text(reason: str) -> str:
+    return BP_CHECK_FIRST if reason == "bp" else CHECK_FIRST
+
+
 async def on_bp(turn: Turn, action: str, arg: str) -> None:
     turn.chosen("Yes" if arg == "yes" else "No")
     if arg == "yes":
-        ask_clearance(turn, "bp", "Please ask your clinician before doing the holds in this programme. "
-                                  + CHECK_FIRST)
+        ask_clearance(turn, "bp", clearance_text("bp"))
     else:
         ask_injury(turn)
 
@@ -123,6 +129,12 @@ async def on_injury(turn: Turn, action: str, arg: str) -> None:
 def ask_clearance(turn: Turn, reason: str, text: str) -> None:
     turn.ask("clearance", text, ((("I've been cleared", "cleared", ""), ("Remind me later", "later", "")),),
              reason=reason)
+
+
+def ask_clearance_again(turn: Turn) -> None:
+    """Asked again (/start, free text): the same advice as the first time, blood pressure included."""
+    reason = turn.data("reason", "injury")
+    ask_clearance(turn, reason, clearance_text(reason))
 
 
 async def on_clearance(turn: Turn, action: str, arg: str) -> None:
@@ -360,7 +372,7 @@ STATES: dict[str, State] = {
     "hold": State(ask_hold, on_hold),
     "bp": State(ask_bp, on_bp),
     "injury": State(ask_injury, on_injury),
-    "clearance": State(lambda t: ask_clearance(t, t.data("reason", "injury"), CHECK_FIRST), on_clearance),
+    "clearance": State(ask_clearance_again, on_clearance),
     "rehab": State(lambda t: t.ask("rehab", t.dialogue.prompt, yes_no("rehab")), on_rehab),
     "days": State(ask_days, on_days),
     "target": State(ask_target, on_target),

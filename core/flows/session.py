@@ -204,7 +204,8 @@ def finish_session(turn: Turn, status: SessionStatus, quiet: bool = False) -> No
         return
     # Easy, finished exercises all say the same thing: one line for them, one each for the rest.
     easy = [d for d in decisions if d.cause == Cause.HOLD and d.direction is Direction.HOLD
-            and (r := session.result_for(d.exercise)) is not None and r.outcome is Outcome.DONE]
+            and (r := session.result_for(d.exercise)) is not None and r.outcome is Outcome.DONE
+            and r.pain is not None and exercise_zone(r.pain, turn.runner.profile) is Zone.GREEN]  # amber holds
     lines = [d.line() for d in decisions if d not in easy]
     if easy:
         names = ", ".join(EXERCISES[d.exercise].short for d in easy)
