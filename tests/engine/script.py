@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
+from bot.clock import ManualClock
 from core.engine import Coach
+from core.reminders import due_reminders
+from core.schedule import ReminderKind
 from core.events import Command, Press, Text, parse_input
 from core.model import UserRef
 from core.replies import Button, Reply
@@ -51,3 +55,18 @@ class Chat:
 
 def texts(replies: tuple[Reply, ...]) -> str:
     return "\n".join(r.text for r in replies)
+
+
+async def deliver_due(coach: Coach, clock: ManualClock, chat: Chat, until: datetime) -> list[ReminderKind]:
+    """Move the clock to `until`, delivering each reminder on the way as the dispatcher would."""
+    kinds = []
+    while True:
+        snapshot = await coach.store.load(chat.user.key)
+        due = due_reminders(snapshot.runner, snapshot.history, clock.now(), until) if snapshot else ()
+        if not due:
+            break
+        clock.set(due[0].due_at)
+        chat.take(await coach.due(chat.user.key, due[0].kind, due[0].local_date))
+        kinds.append(due[0].kind)
+    clock.set(until)
+    return kinds

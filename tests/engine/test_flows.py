@@ -24,6 +24,7 @@ from core.reminders import due_reminders
 from core.schedule import ReminderKind
 from core.turn import Services
 from tests.engine.fakes import PNG_SIGNATURE, MemoryStore, TinyCharts
+from tests.engine.script import deliver_due
 from tests.engine.script import Chat, texts
 
 START = datetime(2026, 11, 30, 6, 0, tzinfo=UTC)  # a Monday; London keeps UTC in winter
@@ -58,17 +59,7 @@ class World:
 
     async def deliver_due(self, chat: Chat, until: datetime) -> list[ReminderKind]:
         """Move the clock to `until`, delivering reminders on the way, as the dispatcher does."""
-        kinds = []
-        while True:
-            stored = self.snapshot
-            due = due_reminders(stored.runner, stored.history, self.clock.now(), until)
-            if not due:
-                break
-            self.clock.set(due[0].due_at)
-            chat.take(await self.coach.due(ANN.key, due[0].kind, due[0].local_date))
-            kinds.append(due[0].kind)
-        self.clock.set(until)
-        return kinds
+        return await deliver_due(self.coach, self.clock, chat, until)
 
 
 def make_world() -> World:

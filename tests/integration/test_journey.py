@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 from bot.main import App
 from core.model import UserRef
-from core.reminders import due_reminders
 from core.schedule import ReminderKind
 from tests.engine.fakes import PNG_SIGNATURE
 from tests.engine.script import Chat, texts
+from tests.engine.script import deliver_due as script_deliver_due
 
 RUNNER = UserRef(platform="terminal", external_id="ann", chat_id="ann", display_name="Ann")
 
@@ -44,19 +44,8 @@ async def do_session(chat: Chat, pain: str = "1") -> str:
     return texts(replies)
 
 
-async def deliver_due(app: App, chat: Chat, until: datetime) -> list[str]:
-    """Move the clock to `until`, delivering reminders on the way, as the dispatcher will."""
-    kinds = []
-    while True:
-        snapshot = await app.store.load(RUNNER.key)
-        due = due_reminders(snapshot.runner, snapshot.history, app.clock.now(), until)
-        if not due:
-            break
-        app.clock.set(due[0].due_at)
-        chat.take(await app.coach.due(RUNNER.key, due[0].kind, due[0].local_date))
-        kinds.append(due[0].kind)
-    app.clock.set(until)
-    return kinds
+async def deliver_due(app: App, chat: Chat, until: datetime) -> list[ReminderKind]:
+    return await script_deliver_due(app.coach, app.clock, chat, until)
 
 
 async def test_full_journey_start_to_delete(app: App) -> None:
