@@ -13,7 +13,7 @@ import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -194,7 +194,8 @@ async def run(settings: Settings, *, receive_updates: bool = True) -> None:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
-        dispatcher = app.dispatcher(found.deliveries, found.limiters)
+        config = DispatcherConfig(early_window=timedelta(minutes=settings.reminder_early_minutes))
+        dispatcher = app.dispatcher(found.deliveries, found.limiters, config)
         dispatcher.start()
         try:
             if receive_updates:

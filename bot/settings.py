@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///tiptoe-data/tiptoe.sqlite3"
@@ -15,6 +15,8 @@ class Settings(BaseSettings):
     database_schema: str | None = None  # PostgreSQL only: keep Tiptoe's tables in this schema
     secret_key: SecretStr | None = None  # signs buttons; generated and kept in the database when unset
     log_level: str = "INFO"
+    # A burst of reminders due at one minute may start this early so all arrive in time (at most 10).
+    reminder_early_minutes: int = Field(default=10, ge=0, le=10)
 
     telegram_token: SecretStr | None = None
     telegram_api_url: str = "https://api.telegram.org"
