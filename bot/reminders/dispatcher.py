@@ -89,6 +89,7 @@ class Dispatcher:
         self.worker = worker or worker_name()
         self._in_flight: set[asyncio.Task[None]] = set()
         self._scheduler: AsyncIOScheduler | None = None
+        self._ticking = asyncio.Lock()
 
     # ---- the clock ---------------------------------------------------------------------
 
@@ -106,8 +107,11 @@ class Dispatcher:
         self._scheduler.start()
 
     async def stop(self) -> None:
+        """Stop ticking, let a tick under way finish, then wait for what is in flight."""
         if self._scheduler is not None:
-            self._scheduler.shutdown(wait=False)
+            self._scheduler.pause()
+            async with self._ticking:  # a tick cut off mid-claim would strand its rows until the lease
+                self._scheduler.shutdown(wait=False)
             self._scheduler = None
         await self.drain()
 
@@ -120,6 +124,10 @@ class Dispatcher:
 
     async def tick(self) -> int:
         """Claim what is due on every platform this process serves; start sending it."""
+        async with self._ticking:
+            return await self._tick()
+
+    async def _tick(self) -> int:
         claimed = 0
         for platform, limiter in self._limiters.items():
             room = self.config.max_in_flight - len(self._in_flight)
@@ -169,9 +177,10 @@ class Dispatcher:
         there is no backlog (a lone reminder goes out at its due time).
         """
         async with single_statements(self._sessions) as db:
+            # Claimed rows count too: they are in flight and still take their share of the pace.
             backlog = await db.scalar(
                 select(func.count()).select_from(ReminderRow)
-                .where(ReminderRow.platform == platform, ReminderRow.status == PENDING,
+                .where(ReminderRow.platform == platform, ReminderRow.status.in_((PENDING, CLAIMED)),
                        ReminderRow.due_at <= now + self.config.early_window))
         seconds = (backlog or 0) / rate
         return min(self.config.early_window, timedelta(seconds=seconds))
@@ -210,8 +219,9 @@ class Dispatcher:
 
     async def _retry(self, row: Claimed, reason: str, retry_after: float | None) -> None:
         attempts = row.attempts + 1
+        # The platform's own wait when it named one (429), else exponential backoff.
         backoff = min(self.config.max_backoff, self.config.base_backoff * 2 ** (attempts - 1))
-        retry_at = self._clock.now() + timedelta(seconds=max(backoff, retry_after or 0.0))
+        retry_at = self._clock.now() + timedelta(seconds=backoff if retry_after is None else retry_after)
         if attempts >= self.config.max_attempts:
             log.error("reminder %s failed after %d attempts: %s", row.id, attempts, reason)
             await self._finish(row, "failed", reason, attempts=attempts)
