@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any
 
 import discord
@@ -28,6 +27,7 @@ from bot.discord.render import (
 from bot.discord.sync import sync_if_changed
 from bot.discord.views import CoachButton
 from bot.settings import Settings
+from bot.turns import AnsweredTurn, TurnObserver
 from core.conversation import PRESS_PROBLEMS
 from core.engine import Coach
 from core.events import Command, Event, Press, parse_input
@@ -44,18 +44,6 @@ CANNOT_DM = ("I couldn't send you a direct message. Please allow direct messages
              "(or add me to your apps), then try again.")
 SOMETHING_WENT_WRONG = "Sorry, something went wrong on my side. Please try that once more."
 CLOSE_TIMEOUT_S = 10
-
-
-@dataclass(frozen=True, slots=True)
-class AnsweredTurn:
-    """One event the adapter handled and the replies it showed (for logs and tests)."""
-
-    user: UserRef
-    event: Event
-    replies: tuple[Reply, ...]
-
-
-TurnObserver = Callable[[AnsweredTurn], None]
 
 
 def coach_intents() -> discord.Intents:

@@ -38,9 +38,10 @@ from bot.telegram.keyboards import private_chat_keyboard
 from bot.telegram.logs import protect_token
 from bot.telegram.ordering import PerChatOrder
 from bot.telegram.sending import PressedMessage, ReplySender, toast_text
+from bot.turns import AnsweredTurn, TurnObserver
 from core.conversation import PRESS_PROBLEMS
 from core.engine import Coach
-from core.events import Press, parse_input
+from core.events import Event, Press, parse_input
 from core.model import UserRef
 from core.replies import Reply
 
@@ -73,6 +74,7 @@ class Wiring:
 
     coach: Coach | None = None
     sender: ReplySender | None = None
+    on_turn: TurnObserver | None = None
 
 
 class TiptoeContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], Wiring]):
@@ -87,6 +89,11 @@ class TiptoeContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any]
     def sender(self) -> ReplySender:
         assert self.bot_data.sender is not None, "build_application wires the sender"
         return self.bot_data.sender
+
+    def observe(self, user: UserRef, event: Event, replies: tuple[Reply, ...]) -> None:
+        """Report a handled turn to the optional observer (logs, tests); it changes nothing."""
+        if self.bot_data.on_turn is not None:
+            self.bot_data.on_turn(AnsweredTurn(user, event, replies))
 
 
 # ---- from updates to the coach's terms ----------------------------------------------------
@@ -126,7 +133,10 @@ async def talk(update: Update, context: TiptoeContext) -> None:
     message = update.effective_message
     assert message is not None and message.text is not None
     user = runner_of(update)
-    await speak(context, user, await context.coach.handle(user, parse_input(message.text)))
+    event = parse_input(message.text)
+    replies = await context.coach.handle(user, event)
+    await speak(context, user, replies)
+    context.observe(user, event, replies)
 
 
 async def press(update: Update, context: TiptoeContext) -> None:
@@ -144,13 +154,15 @@ async def press(update: Update, context: TiptoeContext) -> None:
     if chat.type != ChatType.PRIVATE:
         await context.sender.answer(query.id, PRIVATE_ONLY)
         return
+    event = Press(data)
     try:
-        replies = await context.coach.handle(user, Press(data))
+        replies = await context.coach.handle(user, event)
     except Exception:
         await context.sender.answer(query.id, SOMETHING_WENT_WRONG)
         raise
     await context.sender.answer(query.id, toast_text(replies))
     await speak(context, user, replies, pressed_message(query.message))
+    context.observe(user, event, replies)
 
 
 async def point_to_private_chat(update: Update, context: TiptoeContext) -> None:
@@ -189,8 +201,12 @@ def add_handlers(application: Application) -> None:
 
 # ---- building and running -----------------------------------------------------------------
 
-def build_application(coach: Coach, settings: Settings, *, retry: RetryPolicy | None = None) -> Application:
-    """A ready-to-run Application talking to TELEGRAM_API_URL with TELEGRAM_TOKEN."""
+def build_application(coach: Coach, settings: Settings, *, retry: RetryPolicy | None = None,
+                      on_turn: TurnObserver | None = None) -> Application:
+    """A ready-to-run Application talking to TELEGRAM_API_URL with TELEGRAM_TOKEN.
+
+    `on_turn` (optional) hears each answered update after its replies were sent.
+    """
     if settings.telegram_token is None:
         raise ValueError("TELEGRAM_TOKEN is not set")
     token = settings.telegram_token.get_secret_value()
@@ -213,6 +229,7 @@ def build_application(coach: Coach, settings: Settings, *, retry: RetryPolicy | 
     )
     application.bot_data.coach = coach
     application.bot_data.sender = ReplySender(application.bot, retry)
+    application.bot_data.on_turn = on_turn
     add_handlers(application)
     return application
 

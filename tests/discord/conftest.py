@@ -20,7 +20,7 @@ import pytest_asyncio
 
 from bot.clock import ManualClock
 from bot.discord import RetryPolicy, TiptoeDiscord, build_discord_client, run_discord
-from bot.discord.client import AnsweredTurn
+from bot.turns import AnsweredTurn
 from bot.main import App, open_app
 from bot.settings import Settings
 from core.engine import Coach
