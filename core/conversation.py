@@ -7,14 +7,15 @@ foreign, stale and double presses get a short notice and change nothing.
 from __future__ import annotations
 
 from core.events import Command, Due, Event, Press, Text
-from core.flows import checks, idle, onboarding, selftest, session, settings
+from core.flows import checks, idle, onboarding, questions, selftest, session, settings
 from core.flows.base import OnCommand, State
 from core.payloads import PayloadProblem
 from core.texts import HELP
 from core.turn import Turn
 
 STATES: dict[str, State] = {
-    **onboarding.STATES, **session.STATES, **idle.STATES, **settings.STATES, **selftest.STATES,
+    **onboarding.STATES, **questions.STATES, **session.STATES, **idle.STATES, **settings.STATES,
+    **selftest.STATES,
 }
 
 PRESS_PROBLEMS = {

@@ -7,7 +7,8 @@ from datetime import date, timedelta
 
 from core.flows.base import State, int_arg
 from core.flows.idle import describe_pause, show_idle
-from core.flows.onboarding import ASKERS, ask_hold, schedule_from_data
+from core.flows.onboarding import ask_hold
+from core.flows.questions import ASKERS, schedule_from_data
 from core.model import Profile, SessionStatus
 from core.schedule import parse_clock_time
 from core.texts import BUTTON_PROBLEM, schedule_summary
