@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from core.flows.base import State, int_arg, pain_rows
 from core.flows.idle import show_idle
 from core.flows.onboarding import stop_for_red_flag
@@ -10,7 +12,7 @@ from core.pain import exercise_zone
 from core.programme import SELFTEST_AGE_ESTIMATES, SELFTEST_BPM
 from core.selftest import parse_reps, score_self_test
 from core.texts import BUTTON_PROBLEM
-from core.turn import Turn
+from core.turn import Choice, Turn
 
 INSTRUCTIONS = (
     "The heel-raise test, one leg at a time (about 5 minutes):\n"
@@ -31,6 +33,10 @@ async def cmd_selftest(turn: Turn, arg: str) -> None:
     if turn.runner.clinician_hold:
         turn.say("Let's hold the self-test until a clinician has checked you (send /resume once they have).")
         return
+    ask_intro(turn)
+
+
+def ask_intro(turn: Turn) -> None:
     turn.ask("selftest_intro", INSTRUCTIONS, ((("Ready, left leg first", "go", ""), ("Not now", "later", "")),))
 
 
@@ -84,9 +90,12 @@ async def on_sex(turn: Turn, action: str, arg: str) -> None:
         return
     turn.chosen({"m": "Men's norms", "f": "Women's norms", "": "Skipped"}[arg])
     turn.update_runner(sex=arg or None)
-    rows = (tuple((f"{band}s", "age", str(band)) for band in list(SELFTEST_AGE_ESTIMATES)[:3]),
-            tuple((f"{band}s", "age", str(band)) for band in list(SELFTEST_AGE_ESTIMATES)[3:]) + (("Skip", "age", ""),))
-    turn.ask("selftest_age", "And your age group? (Also optional.)", rows, keep_data=True, asked="1")
+    turn.ask("selftest_age", "And your age group? (Also optional.)", _age_rows(), keep_data=True, asked="1")
+
+
+def _age_rows() -> tuple[tuple[Choice, ...], ...]:
+    bands = [(f"{band}s", "age", str(band)) for band in SELFTEST_AGE_ESTIMATES]
+    return (tuple(bands[:3]), tuple(bands[3:]) + (("Skip", "age", ""),))
 
 
 async def on_age(turn: Turn, action: str, arg: str) -> None:
@@ -103,8 +112,6 @@ def _finish(turn: Turn) -> None:
     pain = int(turn.data("pain", "0"))
     previous = turn.history.self_tests[-1] if turn.history.self_tests else None
     test = SelfTest(number=len(turn.history.self_tests) + 1, taken_at=turn.now, left=left, right=right, pain=pain)
-    from dataclasses import replace
-
     turn.history = replace(turn.history, self_tests=turn.history.self_tests + (test,))
     result = score_self_test(left, right, turn.runner.sex, turn.runner.age_band, previous)
     zone = exercise_zone(pain, turn.runner.profile)
@@ -120,19 +127,12 @@ def _finish(turn: Turn) -> None:
 
 
 STATES: dict[str, State] = {
-    "selftest_intro": State(lambda t: t.ask("selftest_intro", INSTRUCTIONS, (
-        (("Ready, left leg first", "go", ""), ("Not now", "later", "")),)), on_intro),
+    "selftest_intro": State(ask_intro, on_intro),
     "selftest_left": State(lambda t: ask_reps(t, "left"), None, on_reps_text),
     "selftest_right": State(lambda t: ask_reps(t, "right"), None, on_reps_text),
     "selftest_pain": State(lambda t: t.ask("selftest_pain", t.dialogue.prompt, pain_rows("pain"), keep_data=True),
                            on_pain),
     "selftest_sex": State(lambda t: t.ask("selftest_sex", t.dialogue.prompt, (
         (("Men's", "sex", "m"), ("Women's", "sex", "f"), ("Skip", "sex", "")),), keep_data=True), on_sex),
-    "selftest_age": State(lambda t: _ask_age_again(t), on_age),
+    "selftest_age": State(lambda t: t.ask("selftest_age", t.dialogue.prompt, _age_rows(), keep_data=True), on_age),
 }
-
-
-def _ask_age_again(turn: Turn) -> None:
-    rows = (tuple((f"{band}s", "age", str(band)) for band in list(SELFTEST_AGE_ESTIMATES)[:3]),
-            tuple((f"{band}s", "age", str(band)) for band in list(SELFTEST_AGE_ESTIMATES)[3:]) + (("Skip", "age", ""),))
-    turn.ask("selftest_age", turn.dialogue.prompt, rows, keep_data=True)
