@@ -68,6 +68,7 @@ from bot.telegram import RetryPolicy, build_application, run_telegram
 from bot.telegram.app import SOMETHING_WENT_WRONG
 from bot.telegram.ordering import PerChatOrder
 from core.programme import EXERCISES
+from tests.serving import serving as serving_platform
 from tests.fakes.telegram_api import Call, FakeTelegram
 from tests.storage.backends import BACKENDS, open_database
 from tests.telegram.conftest import START, TelegramChat, onboard, settings_for, start_session
@@ -204,18 +205,8 @@ async def press_on(tg: WatchedTelegram, chat_id: int, message: Json, count: int)
 @asynccontextmanager
 async def serving(application: Application, settings: Settings) -> AsyncIterator[None]:
     """run_telegram as bot/main.py runs it, for either bot; stopped cleanly afterwards."""
-    stop, started = asyncio.Event(), asyncio.Event()
-    task = asyncio.create_task(run_telegram(application, settings, stop, started=started))
-    ready = asyncio.create_task(started.wait())
-    await asyncio.wait({task, ready}, return_when=asyncio.FIRST_COMPLETED)
-    ready.cancel()
-    if task.done():
-        task.result()  # raises what went wrong at start-up
-    try:
+    async with serving_platform(lambda stop, started: run_telegram(application, settings, stop, started=started)):
         yield
-    finally:
-        stop.set()
-        await task
 
 
 @dataclass(frozen=True, slots=True)

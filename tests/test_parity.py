@@ -13,18 +13,13 @@ messages compare as they are.
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 import pytest
-from telegram.ext import Application
 
 from bot.discord import DiscordDelivery
 from bot.main import App
-from bot.telegram import TelegramDelivery, build_application, run_telegram
-from core.engine import Coach
+from bot.telegram import TelegramDelivery
 from core.ports import Delivery, DeliveryStatus
 from core.replies import Reply
 from tests.discord.conftest import KEY as DISCORD_KEY
@@ -32,33 +27,13 @@ from tests.discord.conftest import DiscordChat, Turns, labels, running_discord
 from tests.fakes.discord_api import FakeDiscord
 from tests.fakes.telegram_api import FakeTelegram
 from tests.journey_steps import STEPS, Due, seen
-from tests.telegram.conftest import CHAT, FAST, STOP_TIMEOUT_S, TelegramChat, keyboard_rows, settings_for
+from tests.telegram.conftest import CHAT, FAST, TelegramChat, keyboard_rows, running_bot
 from tests.telegram.conftest import KEY as TELEGRAM_KEY
 
 NAME = "Runner 4242"  # the fake Discord's name for its runner; the Telegram runner is given the same
 EPHEMERAL = 1 << 6  # Discord message flag: only the runner sees it (our notices)
 
 Shown = tuple[str, tuple[str, ...]]  # a message as a person sees it: text (or caption), button labels
-
-
-@asynccontextmanager
-async def running_telegram(coach: Coach, tg: FakeTelegram, turns: Turns) -> AsyncIterator[Application]:
-    """build_application (reporting turns) + run_telegram as bot/main.py runs them; stopped afterwards."""
-    settings = settings_for(tg)
-    application = build_application(coach, settings, retry=FAST, on_turn=turns.record)
-    stop, started = asyncio.Event(), asyncio.Event()
-    task = asyncio.create_task(run_telegram(application, settings, stop, started=started))
-    ready = asyncio.create_task(started.wait())
-    await asyncio.wait({task, ready}, timeout=STOP_TIMEOUT_S, return_when=asyncio.FIRST_COMPLETED)
-    ready.cancel()
-    if task.done():
-        task.result()  # raises what went wrong at start-up
-    assert started.is_set(), "the Telegram bot did not start"
-    try:
-        yield application
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, STOP_TIMEOUT_S)
 
 
 @dataclass
@@ -150,7 +125,7 @@ def changed(before: dict[object, Shown], after: dict[object, Shown]) -> list[Sho
 async def test_telegram_and_discord_show_the_same_journey_step_for_step(app: App) -> None:
     tg_turns, dc_turns = Turns(), Turns()
     async with (FakeTelegram() as tg, FakeDiscord() as dc,
-                running_telegram(app.coach, tg, tg_turns) as application,
+                running_bot(app.coach, tg, on_turn=tg_turns.record) as application,
                 running_discord(app.coach, dc, dc_turns, sessions=app.sessions) as client):
         on_telegram, on_discord = OnTelegram(tg, tg_turns), OnDiscord(dc, DiscordChat(dc, dc_turns))
         tg_delivery, dc_delivery = TelegramDelivery(application.bot, FAST), DiscordDelivery(client)

@@ -11,24 +11,21 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
 import pytest_asyncio
 
-from bot.clock import ManualClock
 from bot.discord import RetryPolicy, TiptoeDiscord, build_discord_client, run_discord
 from bot.turns import AnsweredTurn
-from bot.main import App, open_app
+from bot.main import App
 from bot.settings import Settings
 from core.engine import Coach
 from core.model import UserRef
 from tests.engine.script import Chat
-from tests.fakes.discord_api import FakeDiscord, FakeMessage, _user, point_discord_py_at
-from tests.conftest import START
-from tests.storage.backends import BACKENDS, DatabaseUnderTest, open_database
+from tests.fakes.discord_api import FakeDiscord, FakeMessage, point_discord_py_at
+from tests.conftest import START  # noqa: F401  (re-exported for the tests here)
+from tests.serving import serving
 
 RUNNER = 4242  # the Discord user the tests play
 STRANGER = 5151  # somebody else
@@ -70,19 +67,8 @@ async def running_discord(coach: Coach, dc: FakeDiscord, turns: Turns, *, sessio
     with point_discord_py_at(dc):  # restores discord.py's class-level URLs when done
         client = build_discord_client(coach, settings, sessions=sessions, retry=retry, on_turn=turns.record,
                                       guild_ready_timeout=0.01, **options)
-        stop, started = asyncio.Event(), asyncio.Event()
-        task = asyncio.create_task(run_discord(client, settings, stop, started=started))
-        ready = asyncio.create_task(started.wait())
-        await asyncio.wait({task, ready}, timeout=STOP_TIMEOUT_S, return_when=asyncio.FIRST_COMPLETED)
-        ready.cancel()
-        if task.done():
-            task.result()  # raises what went wrong at start-up
-        assert started.is_set(), "the client did not become ready"
-        try:
+        async with serving(lambda stop, started: run_discord(client, settings, stop, started=started)):
             yield client
-        finally:
-            stop.set()
-            await asyncio.wait_for(task, STOP_TIMEOUT_S)
 
 
 def labels(message: FakeMessage) -> list[str]:

@@ -10,24 +10,22 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
 import pytest_asyncio
 from telegram.ext import Application
 
-from bot.clock import ManualClock
-from bot.main import App, open_app
+from bot.main import App
 from bot.settings import Settings
 from bot.telegram import RetryPolicy, build_application, run_telegram
 from core.engine import Coach
 from core.model import UserRef
 from tests.engine.script import Chat
 from tests.fakes.telegram_api import Call, FakeTelegram
-from tests.conftest import START
-from tests.storage.backends import BACKENDS, DatabaseUnderTest, open_database
+from bot.turns import TurnObserver
+from tests.conftest import START  # noqa: F401  (re-exported for the tests here)
+from tests.serving import serving
 
 FAST = RetryPolicy(backoff=(0.01, 0.02, 0.05), longest_flood_wait=2.0, call_timeout=5.0)
 CHAT = 4242  # the runner's private chat (= their user id, as on Telegram)
@@ -47,23 +45,13 @@ def settings_for(tg: FakeTelegram, **overrides: Any) -> Settings:
 
 @asynccontextmanager
 async def running_bot(coach: Coach, tg: FakeTelegram, *, retry: RetryPolicy = FAST,
-                      **settings: Any) -> AsyncIterator[Application]:
+                      on_turn: TurnObserver | None = None, **settings: Any) -> AsyncIterator[Application]:
     """build_application + run_telegram as bot/main.py runs them; stopped cleanly afterwards."""
     configured = settings_for(tg, **settings)
-    application = build_application(coach, configured, retry=retry)
-    stop, started = asyncio.Event(), asyncio.Event()
-    task = asyncio.create_task(run_telegram(application, configured, stop, started=started))
-    ready = asyncio.create_task(started.wait())
-    await asyncio.wait({task, ready}, return_when=asyncio.FIRST_COMPLETED)
-    ready.cancel()
-    if task.done():
-        task.result()  # raises what went wrong at start-up
-    tg.running_application = application  # for settle()
-    try:
+    application = build_application(coach, configured, retry=retry, on_turn=on_turn)
+    async with serving(lambda stop, started: run_telegram(application, configured, stop, started=started)):
+        tg.running_application = application  # for settle()
         yield application
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, STOP_TIMEOUT_S)
 
 
 def shown(call: Call) -> str:
