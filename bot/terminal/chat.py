@@ -18,7 +18,6 @@ from core.engine import Coach
 from core.events import Command, Press, Text, parse_input
 from core.model import UserRef
 from core.replies import Button, Reply
-from bot.terminal.delivery import PLATFORM
 
 # Moves the manual clock, delivering what falls due on the way; returns what to say about it.
 ClockMover = Callable[[str], Awaitable[str]]

@@ -7,7 +7,6 @@ against the real SQLite and PostgreSQL stores in tests/integration.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 
 from core.model import Snapshot
 from core.ports import ConcurrentUpdate

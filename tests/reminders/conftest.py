@@ -7,9 +7,7 @@ from collections import deque
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
-from pathlib import Path
 
-import pytest
 import pytest_asyncio
 from sqlalchemy import select
 
