@@ -82,6 +82,20 @@ class Decision:
         return f"{name}: level {self.from_level} → {self.to_level} — {self.reason}"
 
 
+def summary_lines(decisions: Iterable[Decision]) -> list[str]:
+    """One line per change; holds that say the same thing share one line."""
+    lines: list[str] = []
+    holds: dict[tuple[int, str], list[str]] = {}
+    for decision in decisions:
+        if decision.direction is Direction.HOLD:
+            holds.setdefault((decision.from_level, decision.reason), []).append(EXERCISES[decision.exercise].short)
+        else:
+            lines.append(decision.line())
+    for (level, reason), names in holds.items():
+        lines.append(f"{', '.join(names)}: staying at level {level} — {reason}")
+    return lines
+
+
 def _clamp(level: int) -> int:
     return max(MIN_LEVEL, min(MAX_LEVEL, level))
 

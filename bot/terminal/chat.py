@@ -19,6 +19,7 @@ from core.events import Command, Press, Text, parse_input
 from core.model import UserRef
 from core.replies import Button, Reply
 
+MAX_KEYBOARDS = 20  # older messages' buttons are forgotten beyond this
 # Moves the manual clock, delivering what falls due on the way; returns what to say about it.
 ClockMover = Callable[[str], Awaitable[str]]
 
@@ -30,7 +31,10 @@ class TerminalChat:
     files_dir: Path
     out: TextIO = field(default=sys.stdout)
     move_clock: ClockMover | None = None
-    keyboard: tuple[Button, ...] = ()  # the buttons of the latest message that had any
+    # Buttons still on screen, newest message last; as in a chat, an older message's buttons
+    # stay usable (by label) until the coach edits them away.
+    keyboards: list[tuple[Button, ...]] = field(default_factory=list)
+    pressed: str = ""  # payload of the last press, whose message an edit reply changes
 
     async def run(self, lines: asyncio.Queue[str | None] | None = None) -> None:
         """Read lines until end of input; answer each one."""
@@ -56,14 +60,25 @@ class TerminalChat:
             return
         self.show(await self.coach.handle(self.user, event))
 
+    @property
+    def keyboard(self) -> tuple[Button, ...]:
+        """The newest message's buttons: the ones numbers refer to."""
+        return self.keyboards[-1] if self.keyboards else ()
+
     def _event_for(self, line: str) -> Command | Press | Text:
-        stripped = line.strip()
-        for button in self.keyboard:  # a label wins over a number: pain buttons are labelled 0-10
-            if stripped.lower() == button.label.lower() or stripped.lower() == button.label.lower().lstrip("✓ "):
-                return Press(button.payload)
+        stripped = line.strip().lower()
+        # A label wins over a number (pain buttons are labelled 0-10); the newest message first.
+        for keyboard in reversed(self.keyboards):
+            for button in keyboard:
+                if stripped in (button.label.lower(), button.label.lower().lstrip("✓ ")):
+                    return self._press(button)
         if stripped.isdigit() and 1 <= int(stripped) <= len(self.keyboard):
-            return Press(self.keyboard[int(stripped) - 1].payload)
-        return parse_input(stripped)
+            return self._press(self.keyboard[int(stripped) - 1])
+        return parse_input(line.strip())
+
+    def _press(self, button: Button) -> Press:
+        self.pressed = button.payload
+        return Press(button.payload)
 
     async def _clock(self, arg: str) -> None:
         if self.move_clock is None:
@@ -77,6 +92,8 @@ class TerminalChat:
                 self.out.write(f"  ({reply.text})\n")
                 continue
             if reply.edit:
+                # The pressed message changes: its buttons go, or are swapped for new ones.
+                self.keyboards = [k for k in self.keyboards if all(b.payload != self.pressed for b in k)]
                 if reply.text:
                     self.out.write(f"  {reply.text}\n")
                 if reply.buttons:
@@ -94,7 +111,7 @@ class TerminalChat:
         self.out.flush()
 
     def _show_buttons(self, reply: Reply) -> None:
-        self.keyboard = reply.all_buttons
+        self.keyboards = (self.keyboards + [reply.all_buttons])[-MAX_KEYBOARDS:]
         number = 0
         for row in reply.buttons:
             cells = []

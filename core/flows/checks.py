@@ -22,7 +22,7 @@ from core.progress import progress_data, progress_text
 from core.progression import decisions_after_morning, weekly_trend
 from core.redflags import REVIEW_ADVICE
 from core.replies import Picture
-from core.schedule import ReminderKind, next_strength_day
+from core.schedule import ReminderKind, local_instant, next_strength_day
 from core.texts import BUTTON_PROBLEM, short_date
 from core.turn import Turn
 
@@ -145,6 +145,12 @@ async def on_nudge_snooze(turn: Turn, arg: str) -> None:
     if turn.runner.snoozed_until is not None and turn.runner.snoozed_until > turn.now:
         turn.notice("Already snoozed ✓")
         return
+    schedule = turn.runner.schedule
+    if schedule is not None:
+        run_starts = local_instant(turn.today, schedule.run_time, schedule.timezone)
+        if turn.now + timedelta(minutes=SNOOZE_MINUTES) >= run_starts:
+            turn.notice("Too close to your run to snooze: tap Start now, or Skip today.")
+            return
     if any(s.local_date == turn.today and s.status is SessionStatus.SKIPPED for s in turn.history.sessions):
         turn.notice("You've skipped today, so no more reminders today ✓")  # a snooze would nudge again
         return

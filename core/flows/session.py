@@ -11,7 +11,14 @@ from core.flows.onboarding import ask_hold, ask_welcome, stop_for_red_flag
 from core.model import Direction, ExerciseResult, Outcome, Session, SessionStatus, Zone
 from core.pain import exercise_zone, readiness_zone
 from core.programme import EXERCISES, GENERAL_CUES, MOBILITY_DRILL, STOP_FROM
-from core.progression import Cause, apply, as_level_changes, decisions_after_session, gap_decisions
+from core.progression import (
+    Cause,
+    apply,
+    as_level_changes,
+    decisions_after_session,
+    gap_decisions,
+    summary_lines,
+)
 from core.redflags import RED_FLAGS, red_flag
 from core.schedule import next_strength_day
 from core.selftest import retest_due
@@ -27,7 +34,7 @@ def record_level_decisions(turn: Turn, decisions: tuple) -> list[str]:
     """Apply decisions to the runner, store the changes, return the lines to show."""
     turn.update_runner(levels=apply(turn.runner, decisions).levels)
     turn.add_level_changes(as_level_changes(decisions, len(turn.history.level_changes) + 1, turn.now))
-    return [d.line() for d in decisions]
+    return summary_lines(decisions)
 
 
 def begin_session(turn: Turn) -> None:
@@ -206,7 +213,7 @@ def finish_session(turn: Turn, status: SessionStatus, quiet: bool = False) -> No
     easy = [d for d in decisions if d.cause == Cause.HOLD and d.direction is Direction.HOLD
             and (r := session.result_for(d.exercise)) is not None and r.outcome is Outcome.DONE
             and r.pain is not None and exercise_zone(r.pain, turn.runner.profile) is Zone.GREEN]  # amber holds
-    lines = [d.line() for d in decisions if d not in easy]
+    lines = summary_lines(d for d in decisions if d not in easy)
     if easy:
         names = ", ".join(EXERCISES[d.exercise].short for d in easy)
         lines.append(f"Easy today: {names}. That counts toward moving up.")

@@ -529,3 +529,19 @@ def test_review_when_pain_does_not_improve_on_reduced_load(days_after_drop: int,
     trend = weekly_trend(h, day(days_after_drop))
     assert trend.rising_weeks == 0
     assert trend.review_suggested is review
+
+
+def test_summary_lines_share_a_line_between_identical_holds_and_list_each_change() -> None:
+    from core.progression import Decision, summary_lines
+
+    decisions = [
+        Decision(0, 2, 2, "one more easy session to move up", "hold"),
+        Decision(1, 2, 3, "two easy sessions in a row", "progress"),
+        Decision(2, 2, 2, "one more easy session to move up", "hold"),
+        Decision(3, 1, 1, "skipped today", "hold"),
+    ]
+    assert summary_lines(decisions) == [
+        "Squat: level 2 → 3 — two easy sessions in a row",
+        "Calf hold, Split squat: staying at level 2 — one more easy session to move up",
+        "SL deadlift: staying at level 1 — skipped today",
+    ]

@@ -552,6 +552,22 @@ async def test_a_button_kept_from_a_deleted_conversation_never_matches_the_new_o
 # ---- reminders and their buttons -------------------------------------------------------
 
 
+@pytest.mark.parametrize(("minutes_after_nudge", "snoozes"), [(9, True), (10, False), (11, False)],
+                         ids=["run-11-min-away", "run-10-min-away", "run-9-min-away"])
+@pytest.mark.asyncio
+async def test_no_snooze_that_would_end_after_the_run_started(minutes_after_nudge: int, snoozes: bool) -> None:
+    world, chat = await onboarded()  # runs at 07:00 London, nudged at 06:40
+    await world.deliver_due(chat, datetime(2026, 11, 30, 6, 40, tzinfo=UTC))
+    world.later(minutes=minutes_after_nudge)
+    before = world.snapshot
+    replies = await chat.press(f"Snooze {SNOOZE_MINUTES} min")
+    if snoozes:
+        assert world.snapshot.runner.snoozed_until is not None
+    else:
+        assert replies[0].notice and "Too close to your run" in replies[0].text
+        assert world.snapshot == before
+
+
 @pytest.mark.asyncio
 async def test_snooze_brings_the_nudge_back_and_skip_records_the_day_once() -> None:
     world, chat = await onboarded()
@@ -591,7 +607,9 @@ async def test_the_morning_check_after_two_easy_sessions_moves_up_a_level() -> N
         ReminderKind.SESSION, ReminderKind.MORNING]
     assert "How do your feet, calves and legs feel" in chat.last_text
     first = texts(await chat.press("0"))
-    assert "Settled overnight ✓" in first and "Calf hold: staying at level 1 — one more easy session" in first
+    assert "Settled overnight ✓" in first
+    # The same hold for all five is said once.
+    assert "Calf hold, Squat, Split squat, SL deadlift, Bridge: staying at level 1 — one more easy session" in first
     await world.deliver_due(chat, datetime(2026, 12, 4, 6, 45, tzinfo=UTC))
     assert "Before we start" in texts(await chat.press("Start now"))
     await chat.press("0")
