@@ -8,6 +8,7 @@ from datetime import datetime
 from bot.clock import ManualClock
 from core.engine import Coach
 from core.reminders import due_reminders
+from core.redflags import RED_FLAGS
 from core.schedule import ReminderKind
 from core.events import Command, Press, Text, parse_input
 from core.model import UserRef
@@ -70,3 +71,36 @@ async def deliver_due(coach: Coach, clock: ManualClock, chat: Chat, until: datet
         kinds.append(due[0].kind)
     clock.set(until)
     return kinds
+
+
+# ---- the happy path through onboarding, shared by engine-level scripts ----------------
+
+async def screen_clear(chat: Chat) -> None:
+    """/start through the seven red-flag questions, all answered No."""
+    assert "safety check" in texts(await chat.send("/start"))
+    assert f"Safety check 1/{len(RED_FLAGS)}" in texts(await chat.press("Let's start"))
+    for _ in RED_FLAGS:
+        await chat.press("No")
+    assert "blood pressure" in chat.last_text
+
+
+async def schedule_questions(chat: Chat) -> None:
+    """Run days Mon, Wed, Fri, Sat; two a week; 07:00 in London; nudged 20 min before."""
+    assert "Which days do you usually run?" in chat.last_text
+    for day in ("Mon", "Wed", "Fri", "Sat"):
+        await chat.press(day)
+    assert "How many strength sessions" in texts(await chat.press("Done"))
+    assert "What time do you usually start" in texts(await chat.press("2 a week"))
+    assert "Which time zone" in texts(await chat.send("7:00"))
+    assert "How long before your run" in texts(await chat.send("Europe/London"))
+    finish = texts(await chat.press("20 min"))
+    assert "All set!" in finish and "Strength days: Mon and Fri" in finish
+    assert "07:00 (Europe/London)" in finish
+
+
+async def onboard(chat: Chat) -> None:
+    await screen_clear(chat)
+    await chat.press("No")  # blood pressure
+    assert "injury or pain" in chat.last_text
+    await chat.press("No")
+    await schedule_questions(chat)

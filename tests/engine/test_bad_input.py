@@ -20,7 +20,8 @@ from core.redflags import CHECK_FIRST
 from core.reminders import due_reminders
 from core.texts import HELP
 from tests.engine.script import Chat, texts
-from tests.engine.test_flows import ANN, BOB, World, do_session, make_world, onboard, screen_clear
+from tests.engine.script import onboard, screen_clear
+from tests.engine.test_flows import ANN, BOB, World, do_session, make_world
 
 Setup = Callable[[World, Chat], Awaitable[None]]
 SHORT = 100  # a notice is a toast, not a message

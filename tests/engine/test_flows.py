@@ -24,8 +24,7 @@ from core.reminders import due_reminders
 from core.schedule import ReminderKind
 from core.turn import Services
 from tests.engine.fakes import PNG_SIGNATURE, MemoryStore, TinyCharts
-from tests.engine.script import deliver_due
-from tests.engine.script import Chat, texts
+from tests.engine.script import Chat, deliver_due, onboard, schedule_questions, screen_clear, texts
 
 START = datetime(2026, 11, 30, 6, 0, tzinfo=UTC)  # a Monday; London keeps UTC in winter
 ANN = UserRef(platform="terminal", external_id="ann", chat_id="ann", display_name="Ann")
@@ -65,36 +64,6 @@ class World:
 def make_world() -> World:
     store, clock, signer = MemoryStore(), ManualClock(START), Signer(b"flows-test-secret")
     return World(store, clock, signer, Coach(store, clock, Services(signer=signer, charts=TinyCharts())))
-
-
-async def screen_clear(chat: Chat) -> None:
-    """/start through the seven red-flag questions, all answered No."""
-    assert "safety check" in texts(await chat.send("/start"))
-    assert f"Safety check 1/{len(RED_FLAGS)}" in texts(await chat.press("Let's start"))
-    for _ in RED_FLAGS:
-        await chat.press("No")
-    assert "blood pressure" in chat.last_text
-
-
-async def schedule_questions(chat: Chat) -> None:
-    """Run days Mon, Wed, Fri, Sat; two a week; 07:00 in London; nudged 20 min before."""
-    assert "Which days do you usually run?" in chat.last_text
-    for day in ("Mon", "Wed", "Fri", "Sat"):
-        await chat.press(day)
-    assert "How many strength sessions" in texts(await chat.press("Done"))
-    assert "What time do you usually start" in texts(await chat.press("2 a week"))
-    assert "Which time zone" in texts(await chat.send("7:00"))
-    assert "How long before your run" in texts(await chat.send("Europe/London"))
-    finish = texts(await chat.press("20 min"))
-    assert "All set!" in finish and "Strength days: Mon and Fri" in finish
-
-
-async def onboard(chat: Chat) -> None:
-    await screen_clear(chat)
-    await chat.press("No")  # blood pressure
-    assert "injury or pain" in chat.last_text
-    await chat.press("No")
-    await schedule_questions(chat)
 
 
 async def onboarded(levels: tuple[int, ...] = (), profile: Profile = Profile.PAIN_FREE) -> tuple[World, Chat]:

@@ -9,30 +9,10 @@ from bot.main import App
 from core.model import UserRef
 from core.schedule import ReminderKind
 from tests.engine.fakes import PNG_SIGNATURE
-from tests.engine.script import Chat, texts
+from tests.engine.script import Chat, onboard, texts
 from tests.engine.script import deliver_due as script_deliver_due
 
 RUNNER = UserRef(platform="terminal", external_id="ann", chat_id="ann", display_name="Ann")
-
-
-async def onboard(chat: Chat) -> None:
-    assert "safety check" in texts(await chat.send("/start"))
-    assert "Safety check 1/7" in texts(await chat.press("Let's start"))
-    for _ in range(7):
-        await chat.press("No")
-    assert "blood pressure" in chat.last_text
-    await chat.press("No")
-    assert "injury or pain" in chat.last_text
-    assert "Which days do you usually run?" in texts(await chat.press("No"))
-    for day in ("Mon", "Wed", "Fri", "Sat"):
-        await chat.press(day)
-    assert "How many strength sessions" in texts(await chat.press("Done"))
-    assert "What time do you usually start" in texts(await chat.press("2 a week"))
-    assert "Which time zone" in texts(await chat.send("7:00"))
-    assert "How long before your run" in texts(await chat.send("Europe/London"))
-    finish = texts(await chat.press("20 min"))
-    assert "Strength days: Mon and Fri" in finish
-    assert "07:00 (Europe/London)" in finish
 
 
 async def do_session(chat: Chat, pain: str = "1") -> str:
