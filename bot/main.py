@@ -63,9 +63,9 @@ class App:
 
 @asynccontextmanager
 async def open_app(database_url: str, clock: Clock, secret: bytes | None = None,
-                   schema: str | None = None) -> AsyncIterator[App]:
+                   schema: str | None = None, pool_size: int | None = None) -> AsyncIterator[App]:
     """Migrate the database, then wire storage, charts and the engine together."""
-    engine = make_engine(database_url, schema=schema)
+    engine = make_engine(database_url, schema=schema, pool_size=pool_size)
     try:
         await upgrade_head(engine)
         sessions = make_session_factory(engine)
@@ -96,7 +96,7 @@ async def chat(settings: Settings, db_path: str | None, user_name: str, now: str
     clock: Clock = ManualClock(start) if start else SystemClock()
     secret = settings.secret_key.get_secret_value().encode() if settings.secret_key else None
     schema = None if db_path else settings.database_schema
-    async with open_app(database_url, clock, secret, schema=schema) as app:
+    async with open_app(database_url, clock, secret, schema=schema, pool_size=settings.database_pool_size) as app:
         user = UserRef(platform=TERMINAL, external_id=user_name, chat_id=user_name, display_name=user_name)
         terminal = TerminalChat(coach=app.coach, user=user, files_dir=_files_dir(database_url))
         # Reminders print in the chat; there is one reader, so no pacing is needed.
@@ -188,7 +188,8 @@ async def run(settings: Settings, *, receive_updates: bool = True) -> None:
         await chat(settings, None, "me", None)
         return
     secret = settings.secret_key.get_secret_value().encode() if settings.secret_key else None
-    async with open_app(settings.database_url, SystemClock(), secret, schema=settings.database_schema) as app:
+    async with open_app(settings.database_url, SystemClock(), secret, schema=settings.database_schema,
+                        pool_size=settings.database_pool_size) as app:
         found = platforms(app, settings)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
@@ -224,7 +225,7 @@ async def discord_sync(settings: Settings) -> None:
 
 
 async def migrate(settings: Settings) -> None:
-    engine = make_engine(settings.database_url, schema=settings.database_schema)
+    engine = make_engine(settings.database_url, schema=settings.database_schema, pool_size=1)
     try:
         await upgrade_head(engine)
     finally:

@@ -9,10 +9,15 @@ DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///tiptoe-data/tiptoe.sqlite3"
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    # An empty value (as in a copied .env.example) means "unset", never "the empty string".
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore",
+                                      env_ignore_empty=True)
 
     database_url: str = DEFAULT_DATABASE_URL
     database_schema: str | None = None  # PostgreSQL only: keep Tiptoe's tables in this schema
+    # PostgreSQL only: at most this many connections per process (the server's default limit is
+    # 100 for everyone); unset = 5 kept open plus 10 more under load.
+    database_pool_size: int | None = Field(default=None, ge=1, le=100)
     secret_key: SecretStr | None = None  # signs buttons; generated and kept in the database when unset
     log_level: str = "INFO"
     # A burst of reminders due at one minute may start this early so all arrive in time (at most 10).

@@ -30,6 +30,7 @@ from bot.storage.tables import AppMetaRow
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 APP_SECRET_NAME = "button_secret"  # app_meta row holding the key that signs button payloads
 APP_SECRET_BYTES = 32
+NAMEDATALEN = 64  # PostgreSQL truncates identifiers, application_name included, to 63 bytes
 SQLITE_BUSY_TIMEOUT_MS = 30_000  # wait this long for another writer before "database is locked"
 
 
@@ -38,13 +39,24 @@ def sqlite_url(path: str | Path) -> str:
     return f"sqlite+aiosqlite:///{Path(path).expanduser().resolve()}"
 
 
-def make_engine(url: str, schema: str | None = None) -> AsyncEngine:
+def application_name(schema: str | None) -> str:
+    """How our PostgreSQL connections name themselves in pg_stat_activity.
+
+    With a schema it is part of the name, so an operator (or a test tearing its schema
+    down) can tell which deployment a connection belongs to.
+    """
+    return f"tiptoe:{schema}"[:NAMEDATALEN - 1] if schema else "tiptoe"
+
+
+def make_engine(url: str, schema: str | None = None, *, pool_size: int | None = None) -> AsyncEngine:
     """An async engine for a SQLite file or PostgreSQL (asyncpg).
 
     SQLite: the file's folder is created, and every connection turns on foreign
     keys, WAL (readers don't block the writer) and a busy timeout. PostgreSQL: with
     `schema`, every connection works in that schema (search_path), Alembic's
-    version table included; the schema must exist.
+    version table included; the schema must exist. `pool_size` caps the connections
+    this engine opens (PostgreSQL allows 100 in all by default, shared by every process);
+    None keeps SQLAlchemy's default of 5 kept plus 10 on demand.
     """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -55,10 +67,12 @@ def make_engine(url: str, schema: str | None = None) -> AsyncEngine:
         engine = create_async_engine(url)
         event.listen(engine.sync_engine, "connect", _configure_sqlite_connection)
         return engine
-    connect_args: dict[str, Any] = {}
+    server_settings = {"application_name": application_name(schema)}
     if schema is not None:
-        connect_args["server_settings"] = {"search_path": schema}
-    return create_async_engine(url, connect_args=connect_args, pool_pre_ping=True)
+        server_settings["search_path"] = schema
+    pool: dict[str, Any] = {} if pool_size is None else {"pool_size": pool_size, "max_overflow": 0}
+    return create_async_engine(url, connect_args={"server_settings": server_settings}, pool_pre_ping=True,
+                               **pool)
 
 
 def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from bot.clock import ManualClock
 from bot.discord import TiptoeDiscord
-from bot.main import App, open_app
+from bot.main import App
 from core.engine import Coach
 from core.model import Snapshot
 from core.ports import RunnerStore
@@ -34,7 +34,7 @@ async def test_a_button_from_before_a_restart_carries_the_session_on(
         database: DatabaseUnderTest, dc: FakeDiscordWithDMs) -> None:
     turns = Turns()
     chat = DiscordChat(dc, turns)
-    async with open_app(database.url, ManualClock(START), schema=database.schema) as first:
+    async with database.open_app(ManualClock(START)) as first:
         async with running_discord(first.coach, dc, turns, sessions=first.sessions):
             await onboard(chat)
             await start_session(chat)
@@ -42,7 +42,7 @@ async def test_a_button_from_before_a_restart_carries_the_session_on(
             await chat.press("2")
             assert "2/5 Heels-up squat" in chat.messages()[-1].content
     # A new process: new engine, new client, the same database and the same DM on screen.
-    async with open_app(database.url, ManualClock(START), schema=database.schema) as second:
+    async with database.open_app(ManualClock(START)) as second:
         async with running_discord(second.coach, dc, turns, sessions=second.sessions):
             assert "how much pain" in texts(await chat.press("Done"))
             assert "3/5 Heels-up split squat" in texts(await chat.press("0"))

@@ -12,7 +12,7 @@ import pytest_asyncio
 from sqlalchemy import select
 
 from bot.clock import ManualClock
-from bot.main import App, open_app
+from bot.main import App
 from bot.reminders.dispatcher import Dispatcher, DispatcherConfig
 from bot.reminders.limiter import RateLimiter
 from bot.storage.tables import ReminderRow
@@ -53,7 +53,7 @@ class RecordingDelivery:
 @pytest_asyncio.fixture
 async def app(database: DatabaseUnderTest) -> AsyncIterator[App]:
     """As tests/conftest.py's, an hour earlier: before the first 06:40 nudge is planned."""
-    async with open_app(database.url, ManualClock(START), schema=database.schema) as opened:
+    async with database.open_app(ManualClock(START)) as opened:
         yield opened
 
 

@@ -3,7 +3,8 @@ delivering through an HTTP fake of the Delivery port to the test's counting endp
 
     python -m tests.reminders.worker URL SCHEMA ENDPOINT WORKER [LEASE_SECONDS]
 
-It runs until no reminder is pending or claimed for two seconds, then exits 0.
+It runs until no reminder is pending or claimed for two seconds, then exits 0; after
+DEADLINE_S it gives up and exits 1, so a stuck worker never outlives its test.
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ from core.ports import DeliveryOutcome, DeliveryStatus
 from core.replies import Reply
 
 PLATFORM = "telegram"
+IN_FLIGHT = 32  # max_in_flight: the documented double-send window after a SIGKILL
+POOL_SIZE = 8  # connections: a few more than the claim, mark and coach calls running at once need
+DEADLINE_S = 240.0
 
 
 class HttpDelivery:
@@ -45,8 +49,9 @@ class HttpDelivery:
 
 
 async def main(url: str, schema: str, endpoint: str, worker: str, lease: float) -> None:
-    async with open_app(url, SystemClock(), schema=schema) as app, aiohttp.ClientSession() as http:
-        config = DispatcherConfig(tick_seconds=0.2, lease=timedelta(seconds=lease), max_in_flight=32)
+    async with open_app(url, SystemClock(), schema=schema, pool_size=POOL_SIZE) as app, \
+            aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as http:
+        config = DispatcherConfig(tick_seconds=0.2, lease=timedelta(seconds=lease), max_in_flight=IN_FLIGHT)
         dispatcher = app.dispatcher({PLATFORM: HttpDelivery(http, endpoint)}, {PLATFORM: RateLimiter(5000.0)},
                                     config, worker)
         dispatcher.start()
@@ -62,6 +67,14 @@ async def main(url: str, schema: str, endpoint: str, worker: str, lease: float) 
         await dispatcher.stop()
 
 
+async def bounded(url: str, schema: str, endpoint: str, worker: str, lease: float) -> None:
+    try:
+        await asyncio.wait_for(main(url, schema, endpoint, worker, lease), DEADLINE_S)
+    except TimeoutError:
+        print(f"worker {worker}: still busy after {DEADLINE_S:.0f} s; giving up", file=sys.stderr)
+        sys.exit(1)
+
+
 if __name__ == "__main__":
     url, schema, endpoint, worker = sys.argv[1:5]
-    asyncio.run(main(url, schema, endpoint, worker, float(sys.argv[5]) if len(sys.argv) > 5 else 120.0))
+    asyncio.run(bounded(url, schema, endpoint, worker, float(sys.argv[5]) if len(sys.argv) > 5 else 120.0))

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from bot.clock import ManualClock
-from bot.main import App, open_app
+from bot.main import App
 from bot.telegram import RetryPolicy
 from tests.fakes.telegram_api import FakeTelegram
 from tests.storage.backends import DatabaseUnderTest
@@ -25,14 +25,14 @@ async def pains(app: App) -> list[int | None]:
 async def test_a_button_from_before_a_restart_carries_the_session_on(database: DatabaseUnderTest,
                                                                      tg: FakeTelegram) -> None:
     chat = TelegramChat(tg)
-    async with open_app(database.url, ManualClock(START), schema=database.schema) as first:
+    async with database.open_app(ManualClock(START)) as first:
         await onboard_directly(first)
         async with running_bot(first.coach, tg):
             await start_session(chat)
             await chat.press("Done", "how much pain")
             await chat.press("2", "2/5 Heels-up squat")
     # A new process: new engine, new Application, the same database and the same chat on screen.
-    async with open_app(database.url, ManualClock(START), schema=database.schema) as second:
+    async with database.open_app(ManualClock(START)) as second:
         async with running_bot(second.coach, tg):
             await chat.press("Done", "how much pain")
             await chat.press("0", "3/5 Heels-up split squat")

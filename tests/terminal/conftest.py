@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -12,7 +11,8 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
-from tests.storage.backends import BACKENDS, open_database
+from tests.children import project_env
+from tests.storage.backends import BACKENDS, POOL_SIZE, open_database
 
 TIMEOUT_S = 120
 
@@ -50,8 +50,7 @@ def split_transcript(output: str) -> list[tuple[str, str]]:
 
 @pytest_asyncio.fixture(params=BACKENDS)
 async def program(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[ChatProgram]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "TELEGRAM_", "DISCORD_"))}
-    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
+    env = project_env(DATABASE_POOL_SIZE=str(POOL_SIZE))
     async with open_database(request.param, tmp_path, migrate=False) as database:
         if database.schema is None:
             path = tmp_path / "chat" / "tiptoe.sqlite3"
