@@ -45,12 +45,11 @@ BRIDGE_HEELS_UP_FIRST = Pose("Heels up first", Leg(77.5, 137, 52), heel_lift=22,
 LEVEL_POSES: tuple[LevelPoses, ...] = (
     LevelPoses("calf", 1, (
         Pose("Hands on the counter", STRAIGHT, arm=Arm(25, 34.5), hands=Hands.BOTH),
-        Pose("High hold, heels up", Leg(0, 0, 28), heel_lift=35, arm=Arm(-5.5, 64.5), hands=Hands.BOTH,
-             heel_up=True),
+        Pose("High hold, heels up", Leg(0, 0, 32), heel_lift=35, arm=Arm(7, 47.5), hands=Hands.BOTH, heel_up=True),
     ), Support.COUNTER, 0.16, 0.52),
     LevelPoses("calf", 2, (
         Pose("Fingertips on the wall", STRAIGHT, arm=Arm(51, 41.5), far_arm=HANGING, hands=Hands.NEAR),
-        Pose("Heels up, knees bent", Leg(14, 26, 16), heel_lift=35, arm=Arm(13, 94.5), far_arm=HANGING,
+        Pose("Heels up, knees bent", Leg(10.5, 26, 19.5), heel_lift=35, arm=Arm(25, 71), far_arm=HANGING,
              hands=Hands.NEAR, heel_up=True),
     ), Support.WALL, 0.3),
     LevelPoses("calf", 3, (
@@ -62,13 +61,13 @@ LEVEL_POSES: tuple[LevelPoses, ...] = (
     LevelPoses("calf", 4, (
         Pose("Start, one leg", STRAIGHT, other=Leg(5, 80, 25), arm=Arm(51, 41.5), far_arm=HANGING,
              hands=Hands.NEAR),
-        Pose("Heel up, knee straight", Leg(0, 0, 27.5), heel_lift=35, other=Leg(5, 80, 25), arm=Arm(11, 104.5),
+        Pose("Heel up, knee straight", Leg(0, 0, 31.5), heel_lift=35, other=Leg(5, 80, 25), arm=Arm(22, 85.5),
              far_arm=HANGING, hands=Hands.NEAR, heel_up=True),
     ), Support.WALL, 0.3),
     LevelPoses("calf", 5, (
         Pose("Start, knee bent", Leg(18, 36, -18), other=Leg(15, 85, 25), arm=Arm(50.5, 38.5), far_arm=HANGING,
              hands=Hands.NEAR),
-        Pose("Heel up, knee bent", Leg(22, 38, 10), heel_lift=35, other=Leg(15, 85, 25), arm=Arm(13, 101),
+        Pose("Heel up, knee bent", Leg(16, 38, 13), heel_lift=35, other=Leg(15, 85, 25), arm=Arm(24.5, 75),
              far_arm=HANGING, hands=Hands.NEAR, heel_up=True),
     ), Support.WALL, 0.3),
     LevelPoses("squat", 1, (
@@ -157,23 +156,23 @@ LEVEL_POSES: tuple[LevelPoses, ...] = (
     )),
     LevelPoses("bridge", 2, (
         BRIDGE_HEELS_UP_FIRST,
-        Pose("Hips up, hold 2 s", Leg(0, 100, 55.5), heel_lift=35, arm=Arm(-35, 0), neck=34, heel_up=True,
+        Pose("Hips up, hold 2 s", Leg(0, 114, 43), heel_lift=35, arm=Arm(-37, 0), neck=35.5, heel_up=True,
              lying=True),
     )),
     LevelPoses("bridge", 3, (
         BRIDGE_HEELS_UP_FIRST,
-        Pose("Hips up, hold 30 s", Leg(0, 100, 55.5), heel_lift=35, arm=Arm(-35, 0), neck=34, heel_up=True,
+        Pose("Hips up, hold 30 s", Leg(0, 114, 43), heel_lift=35, arm=Arm(-37, 0), neck=35.5, heel_up=True,
              lying=True),
     )),
     LevelPoses("bridge", 4, (
-        Pose("Tiptoe bridge", Leg(0, 100, 55.5), heel_lift=35, arm=Arm(-35, 0), neck=34, heel_up=True, lying=True),
-        Pose("Lift one foot 2 s", Leg(0, 100, 55.5), heel_lift=35, other=Leg(70, 100, 20), arm=Arm(-35, 0),
-             neck=34, heel_up=True, lying=True),
+        Pose("Tiptoe bridge", Leg(0, 114, 43), heel_lift=35, arm=Arm(-37, 0), neck=35.5, heel_up=True, lying=True),
+        Pose("Lift one foot 2 s", Leg(0, 114, 43), heel_lift=35, other=Leg(70, 100, 20), arm=Arm(-37, 0),
+             neck=35.5, heel_up=True, lying=True),
     )),
     LevelPoses("bridge", 5, (
         Pose("One foot, heel up", Leg(77.5, 137, 52), heel_lift=22, other=Leg(77.5, 0, 20), arm=Arm(-4.5, 0),
              neck=3.5, heel_up=True, lying=True, hips_down=True),
-        Pose("Hips up, hold 2 s", Leg(0, 100, 55.5), heel_lift=35, other=Leg(0, 0, 20), arm=Arm(-35, 0), neck=34,
+        Pose("Hips up, hold 2 s", Leg(0, 114, 43), heel_lift=35, other=Leg(0, 0, 20), arm=Arm(-37, 0), neck=35.5,
              heel_up=True, lying=True),
     )),
 )
