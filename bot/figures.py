@@ -28,11 +28,10 @@ from core.body import (
     direction,
     skeleton,
 )
-from core.poses import LevelPoses
+from core.poses import HEEL_UP_WORDS, LevelPoses
 
-NEAR = "#1d3f6e"  # the working side
+NEAR = "#1d3f6e"  # the working side, the trunk and the head
 FAR = "#9db8d9"  # the other side
-SKIN = "#1d3f6e"
 HEEL_MARK = "#e0662b"
 FLOOR = "#4d4d4d"
 PROP = "#cfd4da"
@@ -47,6 +46,7 @@ SIDE_ROOM = 0.07  # beside the widest point
 # The foot's outline in its own frame, in heel-to-ball lengths: heel, sole, ball, instep, ankle.
 FOOT_OUTLINE = ((-1.03, 0.06), (-0.96, -0.015), (0.0, -0.015), (0.04, 0.13), (-0.35, 0.3), (-0.62, 0.47),
                 (-0.82, 0.45), (-1.0, 0.27))
+TOE_RADIUS = 0.009
 BOLD_CHAR_EM = 0.64  # average width of a bold character, in ems, for wrapping captions
 LABEL_KEY = "Title"  # PNG text chunk holding the picture's label
 
@@ -54,7 +54,6 @@ LABEL_KEY = "Title"  # PNG text chunk holding the picture's label
 def render_level(poses: LevelPoses, title: str, subtitle: str) -> bytes:
     """A PNG of the level's positions, left to right, labelled with `title` and `subtitle`."""
     from matplotlib.figure import Figure
-    from matplotlib.patches import Circle, FancyArrowPatch, Polygon, Rectangle
 
     frames = [skeleton(pose) for pose in poses.frames]
     left, right, top = _extent(frames, poses)
@@ -81,11 +80,11 @@ def render_level(poses: LevelPoses, title: str, subtitle: str) -> bytes:
         axes.set_ylim(-FLOOR_DEPTH, top)
         axes.set_aspect("equal")
         axes.axis("off")
-        _draw_support(axes, poses, top, Rectangle)
+        _draw_support(axes, poses, top)
         _draw_floor(axes, left, right)
-        _draw_figure(axes, bones, points_per_unit, Circle, Polygon)
+        _draw_figure(axes, bones, points_per_unit)
         if pose.heel_up:
-            _mark_heel(axes, bones.near_leg, FancyArrowPatch)
+            _mark_heel(axes, bones.near_leg)
         size = 16.5 if count < 3 else 15
         chars = int(panel_w / (size * DPI / 72 * BOLD_CHAR_EM))
         caption = textwrap.fill(_unbroken(f"{index + 1}. {pose.caption}"), width=chars)
@@ -127,23 +126,28 @@ def _draw_floor(axes, left: float, right: float) -> None:
         x += step
 
 
-def _draw_support(axes, poses: LevelPoses, top: float, rectangle) -> None:
+def _draw_support(axes, poses: LevelPoses, top: float) -> None:
+    from matplotlib.patches import Rectangle
+
     if poses.support is Support.WALL:
-        axes.add_patch(rectangle((poses.support_x, 0), 0.07, top, facecolor=PROP, edgecolor=PROP_EDGE,
+        axes.add_patch(Rectangle((poses.support_x, 0), 0.07, top, facecolor=PROP, edgecolor=PROP_EDGE,
                                  linewidth=1.2, zorder=0))
     elif poses.support is Support.COUNTER:
-        axes.add_patch(rectangle((poses.support_x, 0), 0.35, poses.support_top, facecolor=PROP,
+        axes.add_patch(Rectangle((poses.support_x, 0), 0.35, poses.support_top, facecolor=PROP,
                                  edgecolor=PROP_EDGE, linewidth=1.2, zorder=0))
-        axes.add_patch(rectangle((poses.support_x - 0.02, poses.support_top - 0.035), 0.39, 0.035,
+        axes.add_patch(Rectangle((poses.support_x - 0.02, poses.support_top - 0.035), 0.39, 0.035,
                                  facecolor="#b9c0c8", edgecolor=PROP_EDGE, linewidth=1.2, zorder=0))
 
 
-def _draw_figure(axes, bones: Skeleton, points_per_unit: float, circle, polygon) -> None:
+def _draw_figure(axes, bones: Skeleton, points_per_unit: float) -> None:
+    from matplotlib.patches import Circle
+
+    # Far side first, so the near (working) side is drawn over it.
     _draw_arm(axes, bones.far_arm, FAR, points_per_unit, 2)
-    _draw_leg(axes, bones.far_leg, FAR, points_per_unit, polygon, 3)
-    _limb(axes, bones.hip, bones.shoulder, TRUNK_RADIUS, SKIN, points_per_unit, 4)
-    axes.add_patch(circle((bones.head.x, bones.head.y), HEAD_RADIUS, facecolor=SKIN, edgecolor="none", zorder=4))
-    _draw_leg(axes, bones.near_leg, NEAR, points_per_unit, polygon, 5)
+    _draw_leg(axes, bones.far_leg, FAR, points_per_unit, 3)
+    _limb(axes, bones.hip, bones.shoulder, TRUNK_RADIUS, NEAR, points_per_unit, 4)
+    axes.add_patch(Circle((bones.head.x, bones.head.y), HEAD_RADIUS, facecolor=NEAR, edgecolor="none", zorder=4))
+    _draw_leg(axes, bones.near_leg, NEAR, points_per_unit, 5)
     _draw_arm(axes, bones.near_arm, NEAR, points_per_unit, 6)
 
 
@@ -152,7 +156,9 @@ def _limb(axes, a: Point, b: Point, radius: float, colour: str, points_per_unit:
               solid_capstyle="round", zorder=z)
 
 
-def _draw_leg(axes, leg: LegPoints, colour: str, points_per_unit: float, polygon, z: int) -> None:
+def _draw_leg(axes, leg: LegPoints, colour: str, points_per_unit: float, z: int) -> None:
+    from matplotlib.patches import Polygon
+
     _limb(axes, leg.hip, leg.knee, THIGH_RADIUS, colour, points_per_unit, z)
     _limb(axes, leg.knee, leg.ankle, SHANK_RADIUS, colour, points_per_unit, z)
     # The foot: heel, ball and the top of the instep up to the ankle, then the toes.
@@ -165,10 +171,11 @@ def _draw_leg(axes, leg: LegPoints, colour: str, points_per_unit: float, polygon
 
     length = -FOOT_HEEL[0]
     outline = [at(length * x, length * y) for x, y in FOOT_OUTLINE]
-    axes.add_patch(polygon(outline, closed=True, facecolor=colour, edgecolor=colour, linewidth=1,
+    axes.add_patch(Polygon(outline, closed=True, facecolor=colour, edgecolor=colour, linewidth=1,
                            joinstyle="round", zorder=z))
-    _limb(axes, leg.ball + up.scaled(0.009), leg.toe + up.scaled(0.007) if leg.toe.y > 0.012 else
-          Point(leg.toe.x, 0.008), 0.009, colour, points_per_unit, z)
+    # The toes: flat on the floor when the foot stands on its ball, else in line with the sole.
+    toe_tip = Point(leg.toe.x, TOE_RADIUS) if leg.toe.y < 2 * TOE_RADIUS else leg.toe + up.scaled(TOE_RADIUS)
+    _limb(axes, leg.ball + up.scaled(TOE_RADIUS), toe_tip, TOE_RADIUS, colour, points_per_unit, z)
 
 
 def _draw_arm(axes, arm: ArmPoints, colour: str, points_per_unit: float, z: int) -> None:
@@ -177,10 +184,12 @@ def _draw_arm(axes, arm: ArmPoints, colour: str, points_per_unit: float, z: int)
     _limb(axes, arm.wrist, arm.fingertip, ARM_RADIUS * 0.6, colour, points_per_unit, z)
 
 
-def _mark_heel(axes, leg: LegPoints, arrow) -> None:
+def _mark_heel(axes, leg: LegPoints) -> None:
     """An up arrow from the floor to the lifted heel, and "heel up" under the floor line."""
+    from matplotlib.patches import FancyArrowPatch
+
     x = leg.heel.x - 0.005
-    axes.add_patch(arrow((x, -0.004), (x, leg.heel.y - 0.004), arrowstyle="-|>", mutation_scale=22,
-                         color=HEEL_MARK, linewidth=3.2, zorder=7))
-    axes.text(x, -0.012, "heel up", ha="center", va="top", fontsize=14, fontweight="bold", color=HEEL_MARK,
+    axes.add_patch(FancyArrowPatch((x, -0.004), (x, leg.heel.y - 0.004), arrowstyle="-|>", mutation_scale=22,
+                                   color=HEEL_MARK, linewidth=3.2, zorder=7))
+    axes.text(x, -0.012, HEEL_UP_WORDS, ha="center", va="top", fontsize=14, fontweight="bold", color=HEEL_MARK,
               zorder=7, bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"})

@@ -29,6 +29,7 @@ class LevelPoses:
     support_top: float = 0.0  # the counter's top
 
 
+HEEL_UP_WORDS = "heel up"  # under every lifted heel in the pictures
 STRAIGHT = Leg()
 HANGING = Arm(8, 12)  # an arm hanging relaxed by the side
 BY_THE_SIDES = Arm(10, 15)
