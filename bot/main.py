@@ -19,8 +19,10 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.audio import WaveClickTracks
 from bot.charts import MatplotlibCharts
 from bot.clock import ManualClock, SystemClock
+from bot.pictures import LevelPictures
 from bot.settings import Settings
 from bot.storage.database import app_secret, make_engine, make_session_factory, sqlite_url, upgrade_head
 from bot.storage.repository import SqlRunnerStore
@@ -63,8 +65,9 @@ class App:
 
 @asynccontextmanager
 async def open_app(database_url: str, clock: Clock, secret: bytes | None = None,
-                   schema: str | None = None, pool_size: int | None = None) -> AsyncIterator[App]:
-    """Migrate the database, then wire storage, charts and the engine together."""
+                   schema: str | None = None, pool_size: int | None = None,
+                   files_dir: Path | None = None) -> AsyncIterator[App]:
+    """Migrate the database, then wire storage, charts, pictures, audio and the engine together."""
     engine = make_engine(database_url, schema=schema, pool_size=pool_size)
     try:
         await upgrade_head(engine)
@@ -72,7 +75,9 @@ async def open_app(database_url: str, clock: Clock, secret: bytes | None = None,
         planner = ReminderPlanner(clock)
         store = SqlRunnerStore(sessions, planner)
         signer = Signer(secret or await app_secret(sessions))
-        coach = Coach(store, clock, Services(signer=signer, charts=MatplotlibCharts()))
+        pictures = LevelPictures((files_dir or _files_dir(database_url)) / "pictures")
+        services = Services(signer=signer, charts=MatplotlibCharts(), pictures=pictures, audio=WaveClickTracks())
+        coach = Coach(store, clock, services)
         yield App(coach=coach, store=store, engine=engine, clock=clock, sessions=sessions, planner=planner)
     finally:
         await engine.dispose()
@@ -224,6 +229,13 @@ async def discord_sync(settings: Settings) -> None:
     sys.stdout.write(f"Synced {count} slash commands.\n")
 
 
+def pictures(settings: Settings, out: str | None) -> None:
+    """Draw every level's picture now (they are otherwise drawn on first use) and list them."""
+    folder = Path(out) if out else _files_dir(settings.database_url) / "pictures"
+    for path in LevelPictures(folder).ensure_all():
+        sys.stdout.write(f"{path}\n")
+
+
 async def migrate(settings: Settings) -> None:
     engine = make_engine(settings.database_url, schema=settings.database_schema, pool_size=1)
     try:
@@ -244,6 +256,8 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser("dispatch", help="send reminders only (extra workers beside one `tiptoe run`)")
     commands.add_parser("discord-sync", help="register the slash commands with Discord now")
     commands.add_parser("migrate", help="bring the database schema up to date")
+    pictures_parser = commands.add_parser("pictures", help="draw the 25 exercise-level pictures now")
+    pictures_parser.add_argument("--out", help="folder to draw them into (default: the files folder)")
     args = parser.parse_args(argv)
     settings = Settings()
     # In the terminal chat, log lines would interleave with the conversation: warnings only.
@@ -255,6 +269,8 @@ def main(argv: list[str] | None = None) -> None:
         asyncio.run(chat(settings, args.db, args.user, args.now))
     elif args.command == "migrate":
         asyncio.run(migrate(settings))
+    elif args.command == "pictures":
+        pictures(settings, args.out)
     elif args.command == "dispatch":
         asyncio.run(run(settings, receive_updates=False))
     elif args.command == "discord-sync":

@@ -61,6 +61,14 @@ def readiness_zone(score: int, profile: Profile) -> Zone:
     return Zone.GREEN
 
 
+def pain_limit(profile: Profile) -> int:
+    """The most pain after an exercise that stays within the runner's limits, as charts show it.
+
+    Pain-free runners: the green zone (0-2) [LIIRA25]; cleared rehab: up to the model's 5/10 [SILB07].
+    """
+    return _amber_max(profile) if profile is Profile.REHAB else GREEN_MAX
+
+
 def settled(readiness: int | None, morning: int) -> bool:
     """Whether next-morning pain settled: no worse than before that session [SILB07].
 

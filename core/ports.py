@@ -1,6 +1,6 @@
 """What the engine needs from the outside world, as Protocols.
 
-`bot/` implements these (SQLAlchemy storage, matplotlib charts, the system clock);
+`bot/` implements these (SQLAlchemy storage, matplotlib charts and pictures, audio, the clock);
 tests may pass their own implementations of these ports and nothing else.
 """
 
@@ -11,9 +11,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
+from core.metronome import ClickTrack
 from core.model import Snapshot
 from core.progress import ProgressData
-from core.replies import Reply
+from core.replies import Attachment, Picture, Reply
 
 
 class ConcurrentUpdate(Exception):
@@ -44,6 +45,16 @@ class Clock(Protocol):
 class ChartRenderer(Protocol):
     async def progress_png(self, data: ProgressData) -> bytes:
         """A PNG of pain per exercise and sessions per week."""
+
+
+class PictureSource(Protocol):
+    async def level_picture(self, exercise_key: str, level: int) -> Picture:
+        """The labelled picture of one exercise level (its positions side by side); KeyError if unknown."""
+
+
+class AudioSource(Protocol):
+    async def click_track(self, track: ClickTrack) -> Attachment:
+        """The click track as an audio file the chat can play."""
 
 
 class DeliveryStatus(StrEnum):

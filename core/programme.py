@@ -186,6 +186,9 @@ CHECK_IN_AFTER_MISSED_WEEKS = 2  # "are you still there?" once, then quiet
 
 # ---- heel-raise self-test (PROGRAMME.md §5) ----------------------------------------
 SELFTEST_BPM = 60  # one beat up, one beat down: 30 rises a minute [HL17]
+METRONOME_LEAD_IN_BEATS = 4  # low count-in clicks before the first rise [D]
+# Rises on the click track: 43 (a 90 s track) is past the estimate for men in their 20s (37) [HL17, via S] [D].
+METRONOME_RISES = 43
 SELFTEST_MEDIAN = {"m": 24, "f": 21}  # median single-leg heel rises, n = 566 [HL17]
 SELFTEST_NOISE_REPS = 6  # a change of 6 reps or fewer between tests may be noise [HL17]
 SELFTEST_SIDE_GAP = 0.10  # weaker side more than 10% below the stronger: "worth building" [S]

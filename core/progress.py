@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from core.consistency import consistency, counts, week_start
-from core.model import History, Runner, Snapshot
-from core.programme import EXERCISES
+from core.model import History, Profile, Runner, Snapshot
+from core.pain import pain_limit
+from core.programme import DEFAULT_SESSIONS_PER_WEEK, EXERCISES, MAX_LEVEL
+from core.schedule import local_date
 
 CHART_WEEKS = 8  # how many weeks the chart and weekly view look back
 
@@ -21,34 +23,93 @@ class PainPoint:
 
 
 @dataclass(frozen=True, slots=True)
+class LevelSpan:
+    """The days one exercise stayed at one level, both ends included."""
+
+    exercise: int
+    level: int
+    first: date
+    last: date
+
+
+@dataclass(frozen=True, slots=True)
 class ProgressData:
-    """The numbers behind the progress chart; the renderer adds nothing of its own."""
+    """The numbers and words of the progress chart; the renderer adds nothing of its own.
+
+    Every panel spans `first_day` to `last_day`: from the later of the day they joined and
+    CHART_WEEKS ago (so nothing before the runner joined is drawn) to the end of this week
+    (so this week's sessions have their whole slot); what happened stops at `today`.
+    """
 
     exercise_names: tuple[str, ...]
+    first_day: date
+    last_day: date  # the Sunday of this week
+    today: date
+    levels: tuple[LevelSpan, ...]  # per exercise, oldest first: the main progress signal
+    max_level: int
     pain: tuple[PainPoint, ...]  # pain after each exercise, oldest first
+    pain_limit: int  # the runner's own limit: 2 pain-free, 5 in cleared rehab
     weeks: tuple[tuple[date, int], ...]  # (Monday, sessions that count), oldest first
     target: int
     title: str
+    caption: str = "Your levels, pain and sessions per week"  # the message the chart goes with
+    level_title: str = f"Level of each exercise (1-{MAX_LEVEL})"
+    pain_title: str = "Pain after each exercise (0-10)"
+    limit_label: str = ""
+    weeks_title: str = ""
+    so_far_label: str = "so far"  # under this week's count while the week is still going
+    today_label: str = "today"
+    date_format: str = "%d %b"  # every panel's dates
 
 
 def progress_data(runner: Runner, history: History, today: date) -> ProgressData:
-    first_monday = week_start(today) - timedelta(weeks=CHART_WEEKS - 1)
+    zone = runner.schedule.timezone if runner.schedule else "UTC"
+    joined = min(local_date(runner.created_at, zone), today)
+    first_day = max(joined, week_start(today) - timedelta(weeks=CHART_WEEKS - 1))
     pain = tuple(
         PainPoint(r.exercise, s.local_date, r.pain)
-        for s in history.sessions if s.local_date >= first_monday
+        for s in history.sessions if first_day <= s.local_date <= today
         for r in s.results if r.pain is not None
     )
+    mondays = range((week_start(today) - week_start(first_day)).days // 7 + 1)
     weeks = tuple(
         (monday, sum(1 for s in history.sessions if counts(s) and week_start(s.local_date) == monday))
-        for monday in (first_monday + timedelta(weeks=w) for w in range(CHART_WEEKS))
+        for monday in (week_start(first_day) + timedelta(weeks=w) for w in mondays)
     )
-    target = runner.schedule.sessions_target if runner.schedule else 2
-    return ProgressData(tuple(e.short for e in EXERCISES), pain, weeks, target,
-                        f"Tiptoe progress, weeks to {today.isoformat()}")
+    target = runner.schedule.sessions_target if runner.schedule else DEFAULT_SESSIONS_PER_WEEK
+    limit = pain_limit(runner.profile)
+    rehab = " (cleared rehab)" if runner.profile is Profile.REHAB else ""
+    return ProgressData(
+        exercise_names=tuple(e.short for e in EXERCISES), first_day=first_day,
+        last_day=week_start(today) + timedelta(days=6), today=today,
+        levels=level_spans(runner, history, zone, first_day, today), max_level=MAX_LEVEL, pain=pain,
+        pain_limit=limit, weeks=weeks, target=target,
+        title=f"Your progress, {first_day:%d %b} to {today:%d %b %Y}",
+        limit_label=f"your limit: 0-{limit}{rehab}", weeks_title=f"Sessions per week (target {target})")
+
+
+def level_spans(runner: Runner, history: History, zone: str, first: date, last: date) -> tuple[LevelSpan, ...]:
+    """Each exercise's level day by day from `first` to `last`, as runs of equal level."""
+    spans: list[LevelSpan] = []
+    for index in range(len(EXERCISES)):
+        changes = [(local_date(c.decided_at, zone), c) for c in history.level_changes if c.exercise == index]
+        before = [c.to_level for day, c in changes if day < first]
+        level = before[-1] if before else (changes[0][1].from_level if changes else runner.level(index))
+        # The level each day ended on, where it changed (a later change the same day wins).
+        ended_on = {day: c.to_level for day, c in changes if first <= day <= last}
+        start = first
+        for day in sorted(ended_on):
+            if ended_on[day] == level:
+                continue
+            if day > start:
+                spans.append(LevelSpan(index, level, start, day - timedelta(days=1)))
+            start, level = day, ended_on[day]
+        spans.append(LevelSpan(index, level, start, last))
+    return tuple(spans)
 
 
 def progress_text(runner: Runner, history: History, today: date) -> str:
-    target = runner.schedule.sessions_target if runner.schedule else 2
+    target = runner.schedule.sessions_target if runner.schedule else DEFAULT_SESSIONS_PER_WEEK
     week = consistency(history, target, today)
     lines = ["Your levels:"]
     for index, exercise in enumerate(EXERCISES):

@@ -12,7 +12,7 @@ from datetime import date, datetime, tzinfo
 
 from core.model import Dialogue, History, LevelChange, Runner, Session, Snapshot
 from core.payloads import STANDALONE, Signer
-from core.ports import ChartRenderer
+from core.ports import AudioSource, ChartRenderer, PictureSource
 from core.replies import Attachment, Button, Keyboard, Picture, Reply
 from core.schedule import local_date, zone_for
 
@@ -26,6 +26,8 @@ class Services:
 
     signer: Signer
     charts: ChartRenderer
+    pictures: PictureSource | None = None  # None: this deployment sends no exercise pictures
+    audio: AudioSource | None = None  # None: no audio files (the self-test metronome is then described)
 
 
 class Turn:

@@ -96,8 +96,9 @@ async def _weekly(turn: Turn) -> None:
     lines.append(progress_text(runner, history, turn.today))
     picture = None
     if history.sessions:
-        png = await turn.services.charts.progress_png(progress_data(runner, history, turn.today))
-        picture = Picture(f"tiptoe-week-{turn.today.isoformat()}.png", png, "Your last weeks")
+        data = progress_data(runner, history, turn.today)  # the same chart as /progress
+        png = await turn.services.charts.progress_png(data)
+        picture = Picture(f"tiptoe-week-{turn.today.isoformat()}.png", png, data.caption)
     turn.say("\n".join(lines), picture=picture)
 
 

@@ -49,8 +49,7 @@ async def cmd_progress(turn: Turn, arg: str) -> None:
     data = progress_data(runner, history, turn.today)
     png = await turn.services.charts.progress_png(data)
     turn.say(progress_text(runner, history, turn.today),
-             picture=Picture(f"tiptoe-progress-{turn.today.isoformat()}.png", png,
-                             "Pain after each exercise, and sessions per week"))
+             picture=Picture(f"tiptoe-progress-{turn.today.isoformat()}.png", png, data.caption))
 
 
 async def cmd_export(turn: Turn, arg: str) -> None:

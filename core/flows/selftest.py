@@ -7,6 +7,7 @@ from dataclasses import replace
 from core.flows.base import State, int_arg, pain_rows
 from core.flows.idle import show_idle
 from core.flows.onboarding import stop_for_red_flag
+from core.metronome import SELFTEST_METRONOME, how_to_use
 from core.model import SelfTest, Zone
 from core.pain import exercise_zone
 from core.programme import SELFTEST_AGE_ESTIMATES, SELFTEST_BPM
@@ -46,6 +47,9 @@ async def on_intro(turn: Turn, action: str, arg: str) -> None:
         show_idle(turn, "No problem. Send /selftest whenever you like.")
         return
     turn.chosen("Ready")
+    if turn.services.audio is not None:
+        track = await turn.services.audio.click_track(SELFTEST_METRONOME)
+        turn.say(how_to_use(SELFTEST_METRONOME), attachment=track)
     ask_reps(turn, "left")
 
 

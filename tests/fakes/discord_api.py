@@ -240,7 +240,7 @@ class FakeDiscord:
         self._runner: web.AppRunner | None = None
 
     async def __aenter__(self) -> FakeDiscord:
-        app = web.Application()
+        app = web.Application(client_max_size=10 * 1024 * 1024)  # Discord's upload limit without Nitro
         for method, path, handler, authed in self._routes():
             app.router.add_route(method, API_PREFIX + path, self._wrap(handler, authed))
         app.router.add_get("/gateway", self._gateway)

@@ -1,0 +1,105 @@
+"""The progress chart drawn from six real weeks: one date range and format, integer counts, labelled limit."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from matplotlib.dates import date2num
+
+from bot.charts import draw_progress, render_progress
+from bot.clock import ManualClock
+from core.engine import Coach
+from core.model import Snapshot, UserRef
+from core.payloads import Signer
+from core.progress import ProgressData, progress_data
+from core.schedule import ReminderKind
+from core.turn import Services
+from tests.engine.fakes import PNG_SIGNATURE, MemoryStore, TinyCharts
+from tests.engine.script import Chat, deliver_due, onboard
+from tests.render.history import JOINED, six_weeks
+
+
+@pytest.fixture(scope="module")
+def weeks() -> tuple[Snapshot, date]:
+    return asyncio.run(six_weeks())
+
+
+@pytest.fixture(scope="module")
+def data(weeks: tuple[Snapshot, date]) -> ProgressData:
+    snapshot, today = weeks
+    return progress_data(snapshot.runner, snapshot.history, today)
+
+
+@pytest.fixture(scope="module")
+def drawn(data: ProgressData):
+    figure = draw_progress(data)
+    figure.savefig(io.BytesIO(), format="png")  # lays out and draws, so tick labels exist
+    return figure
+
+
+def test_six_weeks_of_levels_climb_with_one_step_back(data: ProgressData, weeks) -> None:
+    snapshot, _ = weeks
+    assert data.first_day == JOINED.date()
+    for index in range(len(data.exercise_names)):
+        spans = [s for s in data.levels if s.exercise == index]
+        assert spans[0].level == 1 and spans[-1].level == snapshot.runner.level(index)
+    split = [s.level for s in data.levels if s.exercise == 2]
+    assert any(b < a for a, b in zip(split, split[1:]))  # the sore week took the split squat down a level
+
+
+def test_every_panel_has_the_same_dates_in_the_same_format(data: ProgressData, drawn) -> None:
+    panels = drawn.axes
+    assert len(panels) == 3
+    expected = (date2num(data.first_day), date2num(data.last_day + timedelta(days=1)))
+    for axes in panels:
+        assert axes.get_xlim() == pytest.approx(expected)
+    labels = [[label.get_text() for label in axes.get_xticklabels()] for axes in panels]
+    assert labels[0] == labels[1] == labels[2] and labels[0][0] == data.first_day.strftime(data.date_format)
+    assert all(len(text.split()) == 2 and text.split()[0].isdigit() for text in labels[0])  # "19 Oct"
+
+
+def test_sessions_per_week_has_whole_number_ticks_and_the_target(data: ProgressData, drawn) -> None:
+    weeks = drawn.axes[2]
+    ticks = [tick for tick in weeks.get_yticks() if weeks.get_ylim()[0] <= tick <= weeks.get_ylim()[1]]
+    assert ticks and all(float(tick).is_integer() for tick in ticks)
+    assert data.target in ticks and weeks.get_title(loc="left") == f"Sessions per week (target {data.target})"
+    counts = [text.get_text().split("\n")[0] for text in weeks.texts]
+    assert counts == [str(count) for _, count in data.weeks]
+
+
+def test_the_pain_panel_labels_the_runners_limit(data: ProgressData, drawn) -> None:
+    pain = drawn.axes[1]
+    legend = [text.get_text() for text in pain.get_legend().get_texts()]
+    assert legend[0] == "your limit: 0-2" and set(data.exercise_names) <= set(legend)
+    assert pain.get_ylim() == (-0.5, 10.5)
+    # The level lanes read top to bottom in programme order.
+    assert [text.get_text() for text in drawn.axes[0].get_yticklabels()][::-1] == list(data.exercise_names)
+
+
+def test_the_chart_is_a_phone_sized_png(data: ProgressData) -> None:
+    png = render_progress(data)
+    assert png.startswith(PNG_SIGNATURE)
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    assert 480 <= width <= 640 and height > width
+
+
+async def test_the_weekly_summary_sends_the_same_chart_as_progress() -> None:
+    charts = TinyCharts()
+    clock = ManualClock(datetime(2026, 11, 30, 6, 0, tzinfo=UTC))
+    coach = Coach(MemoryStore(), clock, Services(signer=Signer(b"tests"), charts=charts))
+    chat = Chat(coach, UserRef("terminal", "w", "w", "W"))
+    await onboard(chat)
+    await chat.send("/session")
+    await chat.press("0")
+    for _ in range(5):
+        await chat.press("Done")
+        await chat.press("1")
+    assert ReminderKind.WEEKLY in await deliver_due(coach, clock, chat, datetime(2026, 12, 6, 19, 5, tzinfo=UTC))
+    summary = charts.drawn[-1]
+    await chat.send("/progress")
+    assert charts.drawn[-1] == summary
+    assert chat.transcript[-1].picture is not None
+    assert chat.transcript[-1].picture.caption == summary.caption
