@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.charts import MatplotlibCharts
 from bot.clock import ManualClock, SystemClock
+from bot.documents import FileDocuments
 from bot.settings import Settings
 from bot.storage.database import app_secret, make_engine, make_session_factory, sqlite_url, upgrade_head
 from bot.storage.repository import SqlRunnerStore
@@ -72,7 +73,7 @@ async def open_app(database_url: str, clock: Clock, secret: bytes | None = None,
         planner = ReminderPlanner(clock)
         store = SqlRunnerStore(sessions, planner)
         signer = Signer(secret or await app_secret(sessions))
-        coach = Coach(store, clock, Services(signer=signer, charts=MatplotlibCharts()))
+        coach = Coach(store, clock, Services(signer=signer, charts=MatplotlibCharts(), documents=FileDocuments()))
         yield App(coach=coach, store=store, engine=engine, clock=clock, sessions=sessions, planner=planner)
     finally:
         await engine.dispose()

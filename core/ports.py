@@ -11,9 +11,11 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
+from core.calendar_plan import CalendarPlan
 from core.model import Snapshot
 from core.progress import ProgressData
 from core.replies import Reply
+from core.summary import SummaryData
 
 
 class ConcurrentUpdate(Exception):
@@ -44,6 +46,14 @@ class Clock(Protocol):
 class ChartRenderer(Protocol):
     async def progress_png(self, data: ProgressData) -> bytes:
         """A PNG of pain per exercise and sessions per week."""
+
+
+class DocumentRenderer(Protocol):
+    async def summary_pdf(self, data: SummaryData) -> bytes:
+        """The clinician summary as a one-page PDF."""
+
+    async def calendar_ics(self, plan: CalendarPlan) -> bytes:
+        """One calendar of planned events as an iCalendar (.ics) file."""
 
 
 class DeliveryStatus(StrEnum):

@@ -12,7 +12,7 @@ from datetime import date, datetime, tzinfo
 
 from core.model import Dialogue, History, LevelChange, Runner, Session, Snapshot
 from core.payloads import STANDALONE, Signer
-from core.ports import ChartRenderer
+from core.ports import ChartRenderer, DocumentRenderer
 from core.replies import Attachment, Button, Keyboard, Picture, Reply
 from core.schedule import local_date, zone_for
 
@@ -26,6 +26,7 @@ class Services:
 
     signer: Signer
     charts: ChartRenderer
+    documents: DocumentRenderer | None = None  # the clinician PDF and calendar files
 
 
 class Turn:

@@ -37,7 +37,7 @@ from core.replies import Reply
 
 log = logging.getLogger(__name__)
 
-SLOW_COMMANDS = frozenset({"progress", "export"})  # draw a chart / gather everything: defer at once
+SLOW_COMMANDS = frozenset({"progress", "export", "summary", "calendar"})  # draw a chart / gather everything: defer at once
 MOVED_TO_DM = ("I coach one runner at a time in our direct messages, so your answers and pain scores stay "
                "between us. I've written to you there. 👟")
 CANNOT_DM = ("I couldn't send you a direct message. Please allow direct messages from this server's members "
@@ -240,6 +240,16 @@ async def cmd_selftest(interaction: discord.Interaction) -> None:
     await _client(interaction).answer_command(interaction, "selftest")
 
 
+async def cmd_summary(interaction: discord.Interaction) -> None:
+    """One page for your physio or GP (PDF)"""
+    await _client(interaction).answer_command(interaction, "summary")
+
+
+async def cmd_calendar(interaction: discord.Interaction) -> None:
+    """Your planned sessions for your calendar app"""
+    await _client(interaction).answer_command(interaction, "calendar")
+
+
 async def cmd_export(interaction: discord.Interaction) -> None:
     """All your data as a file"""
     await _client(interaction).answer_command(interaction, "export")
@@ -256,7 +266,7 @@ async def cmd_help(interaction: discord.Interaction) -> None:
 
 
 COMMAND_CALLBACKS = (cmd_start, cmd_session, cmd_progress, cmd_settings, cmd_pause, cmd_resume,
-                     cmd_selftest, cmd_export, cmd_delete, cmd_help)
+                     cmd_selftest, cmd_summary, cmd_calendar, cmd_export, cmd_delete, cmd_help)
 
 
 def coach_command(callback: Callable[[discord.Interaction], Awaitable[None]]) -> app_commands.Command[Any, Any, Any]:

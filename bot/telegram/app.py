@@ -55,6 +55,8 @@ COMMANDS: tuple[tuple[str, str], ...] = (  # Telegram's command menu, in this or
     ("pause", "Take a break: injury, illness or travel"),
     ("resume", "Carry on after a break"),
     ("selftest", "The single-leg heel-raise test (every 4-6 weeks)"),
+    ("summary", "One page for your physio or GP (PDF)"),
+    ("calendar", "Your planned sessions for your calendar app"),
     ("export", "All your data as a file"),
     ("delete", "Erase everything I hold about you"),
     ("help", "What I can do"),

@@ -26,7 +26,8 @@ from tests.fakes.discord_api import point_discord_py_at
 
 pytestmark = pytest.mark.asyncio  # every test here is a coroutine
 
-COMMANDS = ["delete", "export", "help", "pause", "progress", "resume", "selftest", "session", "settings", "start"]
+COMMANDS = sorted(["calendar", "delete", "export", "help", "pause", "progress", "resume", "selftest", "session",
+                   "settings", "start", "summary"])
 GUILD_INSTALL, USER_INSTALL = 0, 1
 GUILD, BOT_DM, PRIVATE_CHANNEL = 0, 1, 2
 PRIVILEGED = discord.Intents(members=True, presences=True, message_content=True).value
