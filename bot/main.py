@@ -24,6 +24,8 @@ from bot.clock import ManualClock, SystemClock
 from bot.documents import FileDocuments
 from bot.settings import Settings
 from bot.storage.database import app_secret, make_engine, make_session_factory, sqlite_url, upgrade_head
+from bot.storage.links import SqlLinks
+from bot.storage.records import SqlRecords
 from bot.storage.repository import SqlRunnerStore
 from bot.reminders.queries import next_pending_due
 from bot.reminders.dispatcher import Dispatcher, DispatcherConfig
@@ -73,7 +75,8 @@ async def open_app(database_url: str, clock: Clock, secret: bytes | None = None,
         planner = ReminderPlanner(clock)
         store = SqlRunnerStore(sessions, planner)
         signer = Signer(secret or await app_secret(sessions))
-        coach = Coach(store, clock, Services(signer=signer, charts=MatplotlibCharts(), documents=FileDocuments()))
+        coach = Coach(store, clock, Services(signer=signer, charts=MatplotlibCharts(), documents=FileDocuments(),
+                                             records=SqlRecords(sessions), links=SqlLinks(sessions)))
         yield App(coach=coach, store=store, engine=engine, clock=clock, sessions=sessions, planner=planner)
     finally:
         await engine.dispose()

@@ -16,6 +16,7 @@ from typing import Any
 from core.summary import (
     DECISIONS_HEADING,
     EXERCISE_COLUMNS,
+    GLANCE,
     EXERCISES_HEADING,
     PROFILE,
     READINESS_HEADING,
@@ -33,7 +34,8 @@ LEFT, RIGHT = 0.06, 0.94  # page margins, as fractions of the width
 TEXT_PT, HEADING_PT = 7.0, 9.0
 LINE = 0.0118  # one line of 7 pt text, as a fraction of the page height
 CHARS_PER_LINE = 146  # of 7 pt text across the full width
-MAX_SAFETY_LINES = 9  # beyond this, the oldest are summed up in one line
+BOTTOM = 0.03  # nothing is drawn below this (a fraction of the page height)
+BULLET = "• "
 INK, MUTED, RULE = "#1a1a1a", "#555555", "#bbbbbb"
 PAIN_COLOUR, MORNING_COLOUR, LEVEL_COLOUR, LIMIT_COLOUR = "#1f5fa8", "#d9822b", "#6b6b6b", "#c0392b"
 RC = {"pdf.fonttype": 42, "font.family": "DejaVu Sans", "font.size": TEXT_PT, "axes.linewidth": 0.6,
@@ -51,10 +53,10 @@ class Page:
         self.figure.text(x, self.y, line, fontsize=size, color=colour, va="top", ha="left", **style)
 
     def heading(self, title: str, x: float = LEFT, width: float = RIGHT - LEFT) -> None:
-        self.y -= 0.006
+        self.y -= 0.004
         self.text(title, size=HEADING_PT, x=x, weight="bold")
         self.figure.add_artist(_rule(self.figure, x, x + width, self.y - 0.0135))
-        self.y -= 0.019
+        self.y -= 0.018
 
     def paragraph(self, lines: tuple[str, ...] | list[str], *, x: float = LEFT, chars: int = CHARS_PER_LINE,
                   colour: str = INK, bullet: str = "") -> None:
@@ -89,34 +91,79 @@ def _rule(figure: Any, x0: float, x1: float, y: float) -> Any:
 
 
 def render_summary(data: SummaryData) -> bytes:
+    """Lay the page out with both lists cut to their newest line to measure the room left, then
+    give that room to the newest lines of each list in turn, and lay it out for good."""
     from matplotlib import rc_context
-    from matplotlib.figure import Figure
 
     with rc_context(RC):
-        figure = Figure(figsize=A4_INCHES)
-        page = Page(figure)
-        _header(page, data)
-        page.heading(PROFILE)
-        page.paragraph(data.profile)
-        _exercises(page, data)
-        _weeks_and_readiness(page, data)
-        _safety_and_self_test(page, data)
-        page.heading(DECISIONS_HEADING)
-        page.paragraph(data.decisions, bullet="• ")
-        page.heading(SOURCES_HEADING)
-        page.paragraph(data.sources, colour=MUTED)
+        figure, bottom = _draw(data, 1, 1)
+        safety, decisions = _share_room(data, int((bottom - BOTTOM) / LINE))
+        if (safety, decisions) != (1, 1):
+            figure, _ = _draw(data, safety, decisions)
         buffer = io.BytesIO()
         figure.savefig(buffer, format="pdf", metadata={"Title": data.title, "Creator": "Tiptoe"})
     return buffer.getvalue()
 
 
+def _wrapped(line: str) -> int:
+    return len(textwrap.wrap(line, CHARS_PER_LINE - len(BULLET))) or 1
+
+
+def _share_room(data: SummaryData, spare: int) -> tuple[int, int]:
+    """How many lines of each list fit: the newest first, taking turns, within `spare` more lines
+    than the measuring layout (one line of each, plus a "not shown" line where more exist) used."""
+    lists = [[_wrapped(line) for line in reversed(data.safety)], [_wrapped(line) for line in data.decisions]]
+
+    def cost(lines: list[int], keep: int) -> int:
+        return sum(lines[:keep]) + (1 if keep < len(lines) else 0)  # the "not shown" line, while needed
+
+    keep = [min(1, len(lines)) for lines in lists]
+    room = spare + sum(cost(lines, k) for lines, k in zip(lists, keep))
+    growing = True
+    while growing:
+        growing = False
+        for index, lines in enumerate(lists):
+            more = keep.copy()
+            more[index] += 1
+            if more[index] <= len(lines) and sum(cost(ls, k) for ls, k in zip(lists, more)) <= room:
+                keep, growing = more, True
+    return keep[0], keep[1]
+
+
+def _draw(data: SummaryData, safety: int, decisions: int) -> tuple[Any, float]:
+    """The page with the newest `safety` and `decisions` lines (a line says how many more there are)."""
+    from matplotlib.figure import Figure
+
+    page = Page(Figure(figsize=A4_INCHES))
+    _header(page, data)
+    page.heading(GLANCE)
+    page.paragraph(data.glance, bullet=BULLET)
+    page.heading(PROFILE)
+    page.paragraph(data.profile)
+    _exercises(page, data)
+    _weeks_and_readiness(page, data)
+    page.heading(SAFETY_HEADING)
+    shown = data.safety[len(data.safety) - safety:]
+    hidden = len(data.safety) - len(shown)
+    page.paragraph(([data.left_out(hidden, "events")] if hidden else []) + list(shown), bullet=BULLET)
+    _self_test(page, data)
+    page.heading(DECISIONS_HEADING)
+    hidden = len(data.decisions) - decisions
+    page.paragraph(list(data.decisions[:decisions]) + ([data.left_out(hidden, "changes")] if hidden else [])
+                   + [data.rules], bullet=BULLET)
+    page.heading(SOURCES_HEADING)
+    page.paragraph(data.sources, colour=MUTED)
+    return page.figure, page.y
+
+
+
 def _header(page: Page, data: SummaryData) -> None:
     page.text(data.title, size=14, weight="bold")
-    page.y -= 0.024
+    page.y -= 0.022
     page.text(data.subtitle, size=8)
-    page.y -= 0.016
+    page.y -= 0.015
     page.text(data.note, size=TEXT_PT, colour=MUTED)
-    page.y -= 0.014
+    page.y -= 0.012
 
 
 def _exercises(page: Page, data: SummaryData) -> None:
@@ -127,11 +174,11 @@ def _exercises(page: Page, data: SummaryData) -> None:
     page.paragraph([f"Charts: ● pain right after the exercise (0-10)   ○ next-morning pain   "
                     f"— level (1-5, right axis)   - - - limit {data.pain_limit}/10 in this profile"],
                    colour=MUTED)
-    page.y -= 0.012
+    page.y -= 0.01
     count = len(data.exercises)
     gap = 0.042
     width = (RIGHT - LEFT - gap * (count - 1)) / count
-    height = 0.095
+    height = 0.085
     for index, track in enumerate(data.exercises):
         axes = page.axes(LEFT + index * (width + gap), width, height)
         _limit_band(axes, data.pain_limit)
@@ -150,7 +197,7 @@ def _exercises(page: Page, data: SummaryData) -> None:
         levels.set_yticks((1, 3, 5))
         levels.tick_params(length=2, pad=1.5, labelcolor=LEVEL_COLOUR)
         levels.spines["top"].set_visible(False)
-    page.y -= height + 0.03
+    page.y -= height + 0.026
 
 
 def _limit_band(axes: Any, limit: int) -> None:
@@ -176,17 +223,19 @@ def _weeks_and_readiness(page: Page, data: SummaryData) -> None:
     page.heading(WEEKS_HEADING, width=half)
     page.y = top
     page.heading(READINESS_HEADING, x=LEFT + half + 0.06, width=half)
-    height = 0.09
+    height = 0.075
     weeks = page.axes(LEFT + 0.02, half - 0.02, height)
     labels = [p.day.strftime("%d %b") for p in data.weeks]
     counts = [p.value for p in data.weeks]
     weeks.bar(labels, counts, color=["#4a78b5" if c >= data.target else "#b8c7d9" for c in counts], width=0.7)
     weeks.axhline(data.target, color=LIMIT_COLOUR, linestyle=(0, (3, 2)), linewidth=0.8)
-    weeks.text(len(labels) - 0.5, data.target, f" target {data.target}", color=LIMIT_COLOUR, fontsize=6,
-               va="bottom", ha="right")
+    weeks.text(1.01, data.target, f"target\n{data.target}/week", color=LIMIT_COLOUR, fontsize=6, va="center",
+               ha="left", transform=weeks.get_yaxis_transform())  # beside the bars, never behind one
     weeks.set_ylim(0, max([data.target + 1, *counts]) + 0.6)
     weeks.set_ylabel("sessions", fontsize=6)
-    weeks.tick_params(axis="x", labelrotation=45 if len(labels) > 8 else 0, labelsize=5.5)
+    weeks.tick_params(axis="x", labelsize=5.5)
+    every = 1 if len(labels) <= 8 else 2  # twelve dates side by side would overlap: every other one
+    weeks.set_xticks(range(0, len(labels), every), labels[::every])
     for index, count in enumerate(counts[:-1]):
         weeks.text(index, count, str(count), ha="center", va="bottom", fontsize=6)
     weeks.text(len(counts) - 1, counts[-1], f"{counts[-1]}\nso far", ha="center", va="bottom", fontsize=6)
@@ -199,7 +248,7 @@ def _weeks_and_readiness(page: Page, data: SummaryData) -> None:
     _dates(readiness, data)
     readiness.text(data.start, 10, f"  shaded: no session from {data.readiness_limit}/10",
                    color=LIMIT_COLOUR, fontsize=6, va="top", ha="left")
-    page.y -= height + 0.03
+    page.y -= height + 0.026
 
 
 def _plot_points(axes: Any, points: tuple[Point, ...]) -> None:
@@ -207,13 +256,7 @@ def _plot_points(axes: Any, points: tuple[Point, ...]) -> None:
               color=PAIN_COLOUR, clip_on=False)
 
 
-def _safety_and_self_test(page: Page, data: SummaryData) -> None:
-    page.heading(SAFETY_HEADING)
-    lines = list(data.safety)
-    if len(lines) > MAX_SAFETY_LINES:
-        hidden = len(lines) - MAX_SAFETY_LINES + 1
-        lines = [f"{hidden} earlier events (all are in the runner's /export)."] + lines[hidden:]
-    page.paragraph(lines, bullet="• ")
+def _self_test(page: Page, data: SummaryData) -> None:
     page.heading(SELFTEST_HEADING)
     if data.self_tests:
         page.table(SELFTEST_COLUMNS, data.self_tests, (0.0, 0.12, 0.19, 0.26, 0.34))

@@ -7,7 +7,7 @@ foreign, stale and double presses get a short notice and change nothing.
 from __future__ import annotations
 
 from core.events import Command, Due, Event, Press, Text
-from core.flows import checks, documents, idle, onboarding, questions, selftest, session, settings
+from core.flows import checks, documents, idle, link, onboarding, questions, selftest, session, settings
 from core.flows.base import OnCommand, State
 from core.payloads import PayloadProblem
 from core.texts import HELP
@@ -15,7 +15,7 @@ from core.turn import Turn
 
 STATES: dict[str, State] = {
     **onboarding.STATES, **questions.STATES, **session.STATES, **idle.STATES, **settings.STATES,
-    **selftest.STATES,
+    **selftest.STATES, **link.STATES,
 }
 
 PRESS_PROBLEMS = {
@@ -56,13 +56,15 @@ COMMANDS: dict[str, OnCommand] = {
     "selftest": selftest.cmd_selftest,
     "summary": documents.cmd_summary,
     "calendar": documents.cmd_calendar,
+    "link": link.cmd_link,
+    "unlink": link.cmd_unlink,
     "export": idle.cmd_export,
     "delete": idle.cmd_delete,
     "help": idle.cmd_help,
 }
 # Commands that make sense before onboarding is finished. /session is not one: mid-set-up it
 # carries on with the question at hand (as /start does) instead of starting the set-up over.
-BEFORE_ONBOARDING = frozenset({"start", "help", "export", "delete"})
+BEFORE_ONBOARDING = frozenset({"start", "help", "export", "delete", "link", "unlink"})
 
 
 async def run_command(turn: Turn, name: str, arg: str) -> None:

@@ -204,7 +204,6 @@ SELFTEST_AGE_ESTIMATES: dict[int, dict[str, str]] = {
 # ---- documents and linking (issue 13) ----------------------------------------------
 SUMMARY_WEEKS_CHOICES = (4, 6, 8, 12)  # periods a clinician summary can cover [D]
 SUMMARY_DEFAULT_WEEKS = 6  # long enough for a trend, short enough to read in a minute [D]
-SUMMARY_MAX_DECISIONS = 10  # coach decisions listed on the page, newest first [D]
 CALENDAR_WEEKS = 8  # how far ahead the calendar file plans sessions [D]
 CALENDAR_RUN_MINUTES = 45  # a run day's block in the calendar; the runner's own run length is unknown [D]
 LINK_CODE_MINUTES = 10  # a link code is valid this long, once [D]

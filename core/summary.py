@@ -28,14 +28,15 @@ from core.programme import (
     SELFTEST_NOISE_REPS,
     SELFTEST_SIDE_GAP,
     STOP_FROM,
-    SUMMARY_MAX_DECISIONS,
 )
 from core.redflags import red_flag
 from core.schedule import local_date
+from core.summary_glance import glance_lines
 from core.summary_safety import safety_lines
 from core.texts import day_list, long_date
 
 # The page's section headings, in order; the renderer prints each exactly once.
+GLANCE = "At a glance"
 PROFILE = "Profile"
 EXERCISES_HEADING = "Exercise levels and pain"
 WEEKS_HEADING = "Sessions per week vs target"
@@ -44,11 +45,13 @@ SAFETY_HEADING = "Red flags, holds and stops"
 SELFTEST_HEADING = "Heel-raise self-test"
 DECISIONS_HEADING = "What the coach decided and why"
 SOURCES_HEADING = "Sources"
-HEADINGS = (PROFILE, EXERCISES_HEADING, WEEKS_HEADING, READINESS_HEADING, SAFETY_HEADING,
+HEADINGS = (GLANCE, PROFILE, EXERCISES_HEADING, WEEKS_HEADING, READINESS_HEADING, SAFETY_HEADING,
             SELFTEST_HEADING, DECISIONS_HEADING, SOURCES_HEADING)
 
 NOT_A_DIAGNOSIS = ("All data are self-reported by the runner in a chat app. This is a training record, "
                    "not a diagnosis.")
+# When a list is longer than the page has room for, the oldest lines give way to this one.
+LEFT_OUT = "{count} earlier {things} not shown here (all are in the runner's /export)."
 EXERCISE_COLUMNS = ("Exercise", "Level start → now", "Done", "Pain after (median / max)",
                     "Next morning (max)", "Above limit")
 SELFTEST_COLUMNS = ("Date", "Left", "Right", "Side gap", "Against the study median [HL17]")
@@ -81,6 +84,7 @@ class SummaryData:
     title: str
     subtitle: str  # who, which period, when made
     note: str  # self-reported, not a diagnosis
+    glance: tuple[str, ...]  # the period in a few sentences
     start: date
     end: date
     profile: tuple[str, ...]
@@ -90,11 +94,17 @@ class SummaryData:
     target: int
     readiness: tuple[Point, ...]
     readiness_limit: int  # from this score before a session, no session that day
-    safety: tuple[str, ...]
+    safety: tuple[str, ...]  # oldest first; anything in force today comes last
     self_tests: tuple[tuple[str, ...], ...]  # rows, as SELFTEST_COLUMNS
     self_test_notes: tuple[str, ...]
-    decisions: tuple[str, ...]
+    decisions: tuple[str, ...]  # every level change in the period, newest first
+    rules: str  # how the coach decides, under the decisions
     sources: tuple[str, ...]
+
+    @staticmethod
+    def left_out(count: int, things: str) -> str:
+        """The line that stands for the `count` oldest lines of a list cut short to fit the page."""
+        return LEFT_OUT.format(count=count, things=things)
 
 
 def pain_limit(profile: Profile) -> int:
@@ -114,15 +124,19 @@ def summary_data(snapshot: Snapshot, today: date, weeks: int) -> SummaryData:
     limit = pain_limit(runner.profile)
     target = runner.schedule.sessions_target if runner.schedule else DEFAULT_SESSIONS_PER_WEEK
     period = f"{long_date(start)} to {long_date(today)} ({weeks} weeks)"
+    tracks = tuple(_track(snapshot, index, sessions, start, limit) for index in range(len(EXERCISES)))
+    moves = [runner.level(i) - track.levels[0].value for i, track in enumerate(tracks)]
     return SummaryData(
         title="Tiptoe training summary for a clinician",
         subtitle=f"Runner: {runner.name or 'not given'}   ·   Period: {period}   ·   Made on {long_date(today)}",
         note=NOT_A_DIAGNOSIS,
+        glance=glance_lines(sessions, start, today, target, limit,
+                            (sum(m > 0 for m in moves), sum(m < 0 for m in moves), sum(m == 0 for m in moves))),
         start=start,
         end=today,
         profile=_profile_lines(runner, today),
         pain_limit=limit,
-        exercises=tuple(_track(snapshot, index, sessions, start, limit) for index in range(len(EXERCISES))),
+        exercises=tracks,
         weeks=tuple(Point(monday, sum(1 for s in sessions if counts(s) and week_start(s.local_date) == monday))
                     for monday in (start + timedelta(weeks=w) for w in range(weeks))),
         target=target,
@@ -132,6 +146,7 @@ def summary_data(snapshot: Snapshot, today: date, weeks: int) -> SummaryData:
         self_tests=_self_test_rows(snapshot, start, today),
         self_test_notes=_self_test_notes(runner),
         decisions=_decisions(snapshot, start, today),
+        rules=_rules(snapshot, start, today),
         sources=cite("LIIRA25", "SILB07", "HL17"),
     )
 
@@ -251,17 +266,15 @@ def _decisions(snapshot: Snapshot, start: date, today: date) -> tuple[str, ...]:
     tz = _zone_name(snapshot.runner)
     changes = [(local_date(c.decided_at, tz), c) for c in snapshot.history.level_changes]
     changes = [(day, c) for day, c in changes if start <= day <= today]
-    shown = list(reversed(changes))[:SUMMARY_MAX_DECISIONS]
-    lines = [f"{long_date(day)}: {EXERCISES[c.exercise].short}, level {c.from_level} → {c.to_level} ({c.reason})"
-             for day, c in shown]
-    if len(changes) > len(shown):
-        lines.append(f"… and {len(changes) - len(shown)} earlier changes (all are in the runner's /export).")
+    lines = tuple(f"{long_date(day)}: {EXERCISES[c.exercise].short}, level {c.from_level} → {c.to_level} "
+                  f"({c.reason})" for day, c in reversed(changes))
+    return lines or ("No level changes in this period.",)
+
+
+def _rules(snapshot: Snapshot, start: date, today: date) -> str:
     unsettled = sum(1 for s in snapshot.history.sessions
                     if start <= s.local_date <= today and s.morning is not None
                     and not settled(s.readiness, s.morning.score))
-    lines.append("Rules: one level up after two easy sessions in a row that settled by the next morning, at most "
-                 "once a week; one level down after pain over the limit, a morning that did not settle "
-                 f"({unsettled} in this period) or form breaking.")
-    if not changes:
-        lines.insert(0, "No level changes in this period.")
-    return tuple(lines)
+    return ("Rules: one level up after two easy sessions in a row that settled by the next morning, at most "
+            "once a week; one level down after pain over the limit, a morning that did not settle "
+            f"({unsettled} in this period) or form breaking.")

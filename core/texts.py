@@ -14,6 +14,7 @@ HELP = (
     "/selftest: the single-leg heel-raise test (every 4-6 weeks)\n"
     "/summary: one page for your physio or GP (PDF)\n"
     "/calendar: your planned sessions for your calendar app\n"
+    "/link and /unlink: one runner on Telegram and Discord\n"
     "/settings: change run days, time, time zone, reminders\n"
     "/pause and /resume: for injury, illness or travel\n"
     "/export: all your data as a file\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -31,6 +32,9 @@ async def store_sample(app: App, key: str, chat_id: str) -> Snapshot:
     return snapshot
 
 
+RENDER_TIMEOUT_S = 60  # drawing a PDF on a busy test machine takes seconds, not the emulators' usual 5
+
+
 def one_page(data: bytes) -> str:
     reader = PdfReader(io.BytesIO(data))
     assert len(reader.pages) == 1
@@ -41,13 +45,23 @@ async def test_telegram_sends_the_summary_and_the_calendars_as_documents(app: Ap
     await store_sample(app, KEY, str(CHAT))
     async with FakeTelegram() as tg, running_bot(app.coach, tg):
         chat = TelegramChat(tg)
-        sent = await chat.send("/summary", "for a physio or GP", method="sendDocument")
-        filename, data = sent.files["document"]
-        assert filename == f"tiptoe-summary-{TODAY.isoformat()}.pdf" and "(6 weeks)" in one_page(data)
-        await chat.press("8 weeks", "for a physio or GP", method="sendDocument")
-        assert "(8 weeks)" in one_page(tg.calls_of("sendDocument")[-1].files["document"][1])
 
-        await chat.send("/calendar", "run days", method="sendDocument")
+        async def document(mark: int, expect: str):
+            return await tg.wait_for("sendDocument", lambda c: expect in (c.params.get("caption") or ""),
+                                     timeout=RENDER_TIMEOUT_S, since=mark)
+
+        mark = len(tg.calls)
+        tg.user_text(CHAT, "/summary")
+        filename, data = (await document(mark, "for a physio or GP")).files["document"]
+        assert filename == f"tiptoe-summary-{TODAY.isoformat()}.pdf" and "(6 weeks)" in one_page(data)
+        message, payload = chat.button("8 weeks")
+        mark = len(tg.calls)
+        tg.press(CHAT, message["message_id"], payload)
+        assert "(8 weeks)" in one_page((await document(mark, "for a physio or GP")).files["document"][1])
+
+        mark = len(tg.calls)
+        tg.user_text(CHAT, "/calendar")
+        await document(mark, "run days")
         files = [c.files["document"] for c in tg.calls_of("sendDocument")[-2:]]
         assert [name.split("-2026")[0] for name, _ in files] == ["tiptoe-sessions", "tiptoe-run-days"]
         assert [len(Calendar.from_ical(data).events) for _, data in files] == [16, 32]
@@ -60,7 +74,8 @@ async def test_discord_attaches_the_summary_and_the_calendars(app: App) -> None:
         await chat.type("hi")  # opens the DM; the sample then takes this runner's key
         await app.store.delete(DISCORD_KEY)
         await store_sample(app, DISCORD_KEY, dc.dm_channel_of(chat.user_id))
-        await chat.slash("summary")
+        await dc.slash(chat.user_id, "summary")
+        await asyncio.wait_for(turns.queue.get(), RENDER_TIMEOUT_S)
         message = chat.message_with("for a physio or GP")
         (pdf,) = message.attachments
         assert pdf.filename.endswith(".pdf") and "(6 weeks)" in one_page(pdf.data)

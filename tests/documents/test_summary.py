@@ -16,10 +16,23 @@ from tests.documents.sample import FIRST, SELF_TESTS, TODAY, at, sample_snapshot
 
 
 
+BOTTOM_MARGIN_PT = 10  # every line sits at least this far above the page's lower edge
+
+
 async def pdf_text(data: SummaryData) -> tuple[int, str]:
-    """Pages and the text of the PDF the real renderer makes, whitespace folded to single spaces."""
+    """Pages and the text of the PDF the real renderer makes, whitespace folded to single spaces.
+
+    Also checks that no line ran off the bottom of the page (text there is in the file, but unseen).
+    """
     reader = PdfReader(io.BytesIO(await FileDocuments().summary_pdf(data)))
-    text = " ".join(page.extract_text() for page in reader.pages)
+    heights: list[float] = []
+
+    def note_height(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        if text.strip():
+            heights.append(tm[4] * cm[1] + tm[5] * cm[3] + cm[5])
+
+    text = " ".join(page.extract_text(visitor_text=note_height) for page in reader.pages)
+    assert min(heights) >= BOTTOM_MARGIN_PT, f"text runs off the page ({min(heights):.0f} pt from the edge)"
     return len(reader.pages), " ".join(text.split())
 
 
@@ -29,6 +42,8 @@ async def test_the_page_is_one_page_with_every_heading_and_the_runners_numbers()
     assert pages == 1
     for heading in HEADINGS:
         assert heading in text, heading
+    assert "Sessions: 9 in the period, target 2 a week; target met in 4 of 5 full weeks." in text
+    assert "highest 5/10 (Split squat, 16 Nov 2026); above the 2/10 limit 2 times in 45 scores" in text
     assert "Runner: Sam Rivera" in text and "2 Nov 2026 to 9 Dec 2026 (6 weeks)" in text
     assert text.count("not a diagnosis") == 1
     # Levels start → now, sessions done, pain median / max, next morning max, scores over 2/10.
@@ -73,9 +88,9 @@ def busy_snapshot() -> Snapshot:
 async def test_a_crowded_twelve_weeks_still_fits_on_one_page() -> None:
     pages, text = await pdf_text(summary_data(busy_snapshot(), TODAY, 12))
     assert pages == 1
-    assert "earlier events (all are in the runner's /export)" in text
-    assert "earlier changes (all are in the runner's /export)" in text
+    assert text.count("(all are in the runner's /export)") == 2  # both long lists say what was left out
     assert "Now: training on hold (red flag reported: sore spot on a bone, pain at night)" in text
+    assert "Rules: one level up after two easy sessions" in text
 
 
 # ---- what core says -------------------------------------------------------------------------
