@@ -119,11 +119,16 @@ def readiness_limit(profile: Profile) -> int:
 def summary_data(snapshot: Snapshot, today: date, weeks: int) -> SummaryData:
     """The summary of the `weeks` Monday-weeks up to and including today's."""
     runner, history = snapshot.runner, snapshot.history
-    start = week_start(today) - timedelta(weeks=weeks - 1)
+    asked = week_start(today) - timedelta(weeks=weeks - 1)
+    # Never the weeks before the runner started: they would read as weeks of missed sessions.
+    began = min([local_date(runner.created_at, _zone_name(runner)), *(s.local_date for s in history.sessions)])
+    start = max(asked, week_start(began))
+    weeks = (week_start(today) - start).days // 7 + 1
     sessions = tuple(s for s in history.sessions if start <= s.local_date <= today)
     limit = pain_limit(runner.profile)
     target = runner.schedule.sessions_target if runner.schedule else DEFAULT_SESSIONS_PER_WEEK
-    period = f"{long_date(start)} to {long_date(today)} ({weeks} weeks)"
+    span = f"{weeks} week{'s' if weeks > 1 else ''}" + (", since the runner started" if start > asked else "")
+    period = f"{long_date(start)} to {long_date(today)} ({span})"
     tracks = tuple(_track(snapshot, index, sessions, start, limit) for index in range(len(EXERCISES)))
     moves = [runner.level(i) - track.levels[0].value for i, track in enumerate(tracks)]
     return SummaryData(

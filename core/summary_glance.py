@@ -25,7 +25,8 @@ def glance_lines(sessions: tuple[Session, ...], start: date, today: date, target
     met = sum(1 for monday in full_weeks
               if sum(1 for s in sessions if counts(s) and week_start(s.local_date) == monday) >= target)
     lines = [f"Sessions: {done} in the period, target {target} a week; target met in {met} of "
-             f"{len(full_weeks)} full weeks."]
+             f"{len(full_weeks)} full weeks." if full_weeks
+             else f"Sessions: {done} so far in the first week, target {target} a week."]
     scores = [(r.pain, s.local_date, r.exercise) for s in sessions for r in s.results if r.pain is not None]
     if scores:
         worst, day, exercise = max(scores, key=lambda item: (item[0], item[1]))

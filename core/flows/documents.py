@@ -45,12 +45,15 @@ async def send_summary(turn: Turn, weeks: int) -> None:
         turn.say("There's nothing to summarise yet: after a session or two, /summary makes a one-page "
                  "PDF for a physio or GP.")
         return
-    pdf = await documents.summary_pdf(summary_data(turn.snapshot, turn.today, weeks))
+    data = summary_data(turn.snapshot, turn.today, weeks)
+    pdf = await documents.summary_pdf(data)
     others = tuple((f"{w} weeks", "summary", str(w)) for w in SUMMARY_WEEKS_CHOICES if w != weeks)
-    turn.say(f"Your last {weeks} weeks on one page, for a physio or GP: levels, pain, sessions, self-tests "
+    shown = len(data.weeks)
+    span = f"last {weeks} weeks" if shown == weeks else f"{shown} week{'s' if shown > 1 else ''} so far"
+    turn.say(f"Your {span} on one page, for a physio or GP: levels, pain, sessions, self-tests "
              "and what I decided and why. It's your record, not a diagnosis. Other periods:",
              turn.standalone_keyboard((others,)),
-             attachment=Attachment(f"tiptoe-summary-{turn.today.isoformat()}.pdf", pdf, PDF))
+             attachment=Attachment(f"tiptoe-summary-{weeks}-weeks-{turn.today.isoformat()}.pdf", pdf, PDF))
 
 
 async def cmd_calendar(turn: Turn, arg: str) -> None:

@@ -45,12 +45,12 @@ async def test_summary_sends_six_weeks_as_a_pdf_and_offers_other_periods() -> No
     (reply,) = await chat.send("/summary")
 
     assert reply.attachment is not None and reply.attachment.mime_type == "application/pdf"
-    assert reply.attachment.filename == "tiptoe-summary-2026-12-09.pdf"
+    assert reply.attachment.filename == "tiptoe-summary-6-weeks-2026-12-09.pdf"
     assert "(6 weeks)" in pdf_text(reply.attachment.data)
     assert [b.label for b in reply.all_buttons] == ["4 weeks", "8 weeks", "12 weeks"]
 
     (other,) = await chat.press("12 weeks")
-    assert "(12 weeks)" in pdf_text(other.attachment.data)
+    assert "(7 weeks, since the runner started)" in pdf_text(other.attachment.data)
     (typed,) = await chat.send("/summary 4")
     assert "(4 weeks)" in pdf_text(typed.attachment.data)
 

@@ -53,11 +53,11 @@ async def test_telegram_sends_the_summary_and_the_calendars_as_documents(app: Ap
         mark = len(tg.calls)
         tg.user_text(CHAT, "/summary")
         filename, data = (await document(mark, "for a physio or GP")).files["document"]
-        assert filename == f"tiptoe-summary-{TODAY.isoformat()}.pdf" and "(6 weeks)" in one_page(data)
-        message, payload = chat.button("8 weeks")
+        assert filename == f"tiptoe-summary-6-weeks-{TODAY.isoformat()}.pdf" and "(6 weeks)" in one_page(data)
+        message, payload = chat.button("4 weeks")
         mark = len(tg.calls)
         tg.press(CHAT, message["message_id"], payload)
-        assert "(8 weeks)" in one_page((await document(mark, "for a physio or GP")).files["document"][1])
+        assert "(4 weeks)" in one_page((await document(mark, "for a physio or GP")).files["document"][1])
 
         mark = len(tg.calls)
         tg.user_text(CHAT, "/calendar")

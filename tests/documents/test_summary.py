@@ -63,10 +63,15 @@ async def test_the_page_is_one_page_with_every_heading_and_the_runners_numbers()
     assert "limit 2/10 in this profile" in text
 
 
-@pytest.mark.parametrize("weeks", [4, 6, 8, 12], ids=lambda w: f"{w}-weeks")
-async def test_every_period_fits_on_one_page(weeks: int) -> None:
+@pytest.mark.parametrize(("weeks", "period"), [
+    (4, "16 Nov 2026 to 9 Dec 2026 (4 weeks)"),
+    (6, "2 Nov 2026 to 9 Dec 2026 (6 weeks)"),
+    (8, "26 Oct 2026 to 9 Dec 2026 (7 weeks, since the runner started)"),  # Sam joined on 1 Nov
+    (12, "26 Oct 2026 to 9 Dec 2026 (7 weeks, since the runner started)"),
+], ids=["4-weeks", "6-weeks", "8-weeks", "12-weeks"])
+async def test_every_period_fits_on_one_page_and_never_starts_before_the_runner(weeks: int, period: str) -> None:
     pages, text = await pdf_text(summary_data(sample_snapshot(), TODAY, weeks))
-    assert pages == 1 and f"({weeks} weeks)" in text
+    assert pages == 1 and period in text
 
 
 def busy_snapshot() -> Snapshot:
@@ -116,6 +121,16 @@ def test_levels_start_where_they_stood_when_the_period_began() -> None:
     assert [(p.day, p.value) for p in calf.levels] == [(date(2026, 11, 16), 2), (date(2026, 11, 28), 3)]
     assert [(p.day, p.value) for p in split.levels] == [(date(2026, 11, 16), 2), (date(2026, 11, 16), 1)]
     assert squat.row[1] == "1 → 2"
+
+
+def test_a_new_runners_first_week_is_not_read_as_weeks_missed() -> None:
+    sample = sample_snapshot()
+    first_week = replace(sample, runner=replace(sample.runner, created_at=at(TODAY)), history=replace(
+        sample.history, sessions=sample.history.sessions[-1:], level_changes=(), self_tests=()))
+    data = summary_data(first_week, TODAY, 6)
+    assert data.start == date(2026, 12, 7) and len(data.weeks) == 1
+    assert data.glance[0] == "Sessions: 0 so far in the first week, target 2 a week."
+    assert "(1 week, since the runner started)" in data.subtitle
 
 
 def test_weeks_count_the_sessions_that_count_against_the_target() -> None:
