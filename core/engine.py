@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import date
 
@@ -69,7 +70,9 @@ class Coach:
             except ConcurrentUpdate:
                 continue
 
-    async def _run(self, load, event: Event, prepare, user: UserRef | None = None) -> tuple[Reply, ...]:
+    async def _run(self, load: Callable[[], Awaitable[Snapshot | None]], event: Event,
+                   prepare: Callable[[Snapshot | None], Snapshot | None],
+                   user: UserRef | None = None) -> tuple[Reply, ...]:
         for _ in range(SAVE_ATTEMPTS):
             before = await load()
             snapshot = prepare(before)
