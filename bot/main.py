@@ -22,9 +22,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.audio import WaveClickTracks
 from bot.charts import MatplotlibCharts
 from bot.clock import ManualClock, SystemClock
+from bot.documents import FileDocuments
 from bot.pictures import LevelPictures
 from bot.settings import Settings
 from bot.storage.database import app_secret, make_engine, make_session_factory, sqlite_url, upgrade_head
+from bot.storage.links import SqlLinks
+from bot.storage.records import SqlRecords
 from bot.storage.repository import SqlRunnerStore
 from bot.reminders.queries import next_pending_due
 from bot.reminders.dispatcher import Dispatcher, DispatcherConfig
@@ -76,7 +79,8 @@ async def open_app(database_url: str, clock: Clock, secret: bytes | None = None,
         store = SqlRunnerStore(sessions, planner)
         signer = Signer(secret or await app_secret(sessions))
         pictures = LevelPictures((files_dir or _files_dir(database_url)) / "pictures")
-        services = Services(signer=signer, charts=MatplotlibCharts(), pictures=pictures, audio=WaveClickTracks())
+        services = Services(signer=signer, charts=MatplotlibCharts(), pictures=pictures, audio=WaveClickTracks(),
+                            documents=FileDocuments(), records=SqlRecords(sessions), links=SqlLinks(sessions))
         coach = Coach(store, clock, services)
         yield App(coach=coach, store=store, engine=engine, clock=clock, sessions=sessions, planner=planner)
     finally:

@@ -7,7 +7,7 @@ foreign, stale and double presses get a short notice and change nothing.
 from __future__ import annotations
 
 from core.events import Command, Due, Event, Press, Text
-from core.flows import checks, idle, onboarding, questions, selftest, session, settings
+from core.flows import checks, documents, idle, link, onboarding, questions, selftest, session, settings
 from core.flows.base import OnCommand, State
 from core.payloads import PayloadProblem
 from core.texts import HELP
@@ -15,7 +15,7 @@ from core.turn import Turn
 
 STATES: dict[str, State] = {
     **onboarding.STATES, **questions.STATES, **session.STATES, **idle.STATES, **settings.STATES,
-    **selftest.STATES,
+    **selftest.STATES, **link.STATES,
 }
 
 PRESS_PROBLEMS = {
@@ -25,6 +25,7 @@ PRESS_PROBLEMS = {
 }
 STALE = "That button is from an earlier step; nothing changed. The latest question is below."
 DOUBLE = "Already noted ✓"
+STANDALONE = {**checks.STANDALONE, **documents.STANDALONE}  # buttons valid whatever the dialogue does
 
 
 async def cmd_start(turn: Turn, arg: str) -> None:
@@ -53,13 +54,17 @@ COMMANDS: dict[str, OnCommand] = {
     "pause": settings.cmd_pause,
     "resume": settings.cmd_resume,
     "selftest": selftest.cmd_selftest,
+    "summary": documents.cmd_summary,
+    "calendar": documents.cmd_calendar,
+    "link": link.cmd_link,
+    "unlink": link.cmd_unlink,
     "export": idle.cmd_export,
     "delete": idle.cmd_delete,
     "help": idle.cmd_help,
 }
 # Commands that make sense before onboarding is finished. /session is not one: mid-set-up it
 # carries on with the question at hand (as /start does) instead of starting the set-up over.
-BEFORE_ONBOARDING = frozenset({"start", "help", "export", "delete"})
+BEFORE_ONBOARDING = frozenset({"start", "help", "export", "delete", "link", "unlink"})
 
 
 async def run_command(turn: Turn, name: str, arg: str) -> None:
@@ -106,7 +111,7 @@ async def _on_press(turn: Turn, payload: str) -> None:
         turn.notice(PRESS_PROBLEMS[read])
         return
     if read.standalone:
-        handler = checks.STANDALONE.get(read.action)
+        handler = STANDALONE.get(read.action)
         if handler is None:
             turn.notice(PRESS_PROBLEMS[PayloadProblem.MALFORMED])
             return

@@ -3,27 +3,29 @@
 from __future__ import annotations
 
 import logging
-import secrets
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import date
 
 from core.conversation import dispatch
 from core.events import Due, Event, Press
+from core.linking import LinkOutcome, LinkPlan
 from core.model import Dialogue, Runner, Snapshot, UserRef
 from core.ports import Clock, ConcurrentUpdate, RunnerStore
 from core.replies import Reply
 from core.schedule import ReminderKind
-from core.turn import Services, Turn
+from core.turn import Services, Turn, first_step
 
 log = logging.getLogger(__name__)
 
-STEP_SPAN = 10**8  # a new conversation's first step is drawn from this range
 SAVE_ATTEMPTS = 5  # concurrent events for one runner: reload and retry this often
 BUSY = Reply("I'm a little busy; please try that once more.", notice=True)
-
-
-def first_step() -> int:
-    return secrets.randbelow(STEP_SPAN)
+LINK_FAILED = {
+    LinkOutcome.CODE_GONE: "That code has just expired or been used, so nothing was linked. Send /link on "
+                           "the other app for a new one.",
+    LinkOutcome.ALREADY_LINKED: "One of these chats is already linked, so nothing changed. /unlink it first.",
+    LinkOutcome.NOT_LINKED: "These chats aren't linked any more; nothing changed.",
+}
 
 
 class Coach:
@@ -36,11 +38,25 @@ class Coach:
 
     async def handle(self, user: UserRef, event: Event) -> tuple[Reply, ...]:
         """Something the runner did: a command, a press or typed text."""
-        return await self._run(user.key, event, lambda stored: self._snapshot_for(user, stored))
+        return await self._run(lambda: self.store.load_for(user), event,
+                               lambda stored: self._snapshot_for(user, stored), user)
 
     async def due(self, key: str, kind: ReminderKind, local_date: date) -> tuple[Reply, ...]:
         """A reminder fell due for a known runner: what to deliver (nothing if it no longer applies)."""
-        return await self._run(key, Due(kind, local_date), lambda stored: stored)
+        return await self._run(lambda: self.store.load(key), Due(kind, local_date), lambda stored: stored)
+
+    async def owns(self, user: UserRef, payload: str) -> bool:
+        """Whether a button was made for this person's runner (adapters ask before a press goes on).
+
+        A linked identity's buttons are signed for the runner they share, so that key is
+        looked up only when the identity's own key does not match.
+        """
+        signer = self.services.signer
+        return signer.is_for(payload, user.key) or signer.is_for(payload, await self.store.key_for(user))
+
+    async def mark_user_unreachable(self, user: UserRef) -> None:
+        """An adapter found this person unreachable: the runner behind the identity gets no nudges."""
+        await self.mark_unreachable(await self.store.key_for(user))
 
     async def mark_unreachable(self, key: str) -> None:
         """The platform says they blocked us or closed DMs: no more nudges until they write again."""
@@ -54,17 +70,25 @@ class Coach:
             except ConcurrentUpdate:
                 continue
 
-    async def _run(self, key: str, event: Event, prepare) -> tuple[Reply, ...]:
+    async def _run(self, load: Callable[[], Awaitable[Snapshot | None]], event: Event,
+                   prepare: Callable[[Snapshot | None], Snapshot | None],
+                   user: UserRef | None = None) -> tuple[Reply, ...]:
         for _ in range(SAVE_ATTEMPTS):
-            before = await self.store.load(key)
+            before = await load()
             snapshot = prepare(before)
             if snapshot is None:
                 return ()
-            turn = Turn(snapshot, self.clock.now(), self.services, pressed=isinstance(event, Press))
+            turn = Turn(snapshot, self.clock.now(), self.services, pressed=isinstance(event, Press), user=user)
             await dispatch(turn, event)
             if turn.erase:
-                await self.store.delete(key)
-                return tuple(turn.replies)
+                await self.store.delete(snapshot.runner.key)
+                # The last line says it is done; adapters drop any files they keep for this person.
+                return (*turn.replies[:-1], replace(turn.replies[-1], forget_files=True))
+            if turn.link_change is not None and user is not None:
+                try:
+                    return await self._link(user, before, turn)
+                except ConcurrentUpdate:
+                    continue
             after = turn.snapshot
             refused = bool(turn.replies) and all(reply.notice for reply in turn.replies)
             if after == before or (before is None and refused):
@@ -79,6 +103,27 @@ class Coach:
             return tuple(turn.replies)
         return (BUSY,)
 
+    async def _link(self, user: UserRef, before: Snapshot | None, turn: Turn) -> tuple[Reply, ...]:
+        """Save the turn, apply the link or unlink it planned, then note which chat was used last."""
+        change = turn.link_change
+        erased = isinstance(change, LinkPlan) and not change.set_aside and change.other == turn.runner.key
+        if not erased and turn.snapshot != before:  # a runner about to be erased keeps nothing
+            await self.store.save(before, turn.snapshot)
+        outcome = await self.services.links.apply(change)
+        if outcome is not LinkOutcome.DONE:
+            return (Reply(LINK_FAILED[outcome]),)
+        for _ in range(SAVE_ATTEMPTS):  # the identity now loads the runner it shares
+            stored = await self.store.load_for(user)
+            touched = self._snapshot_for(user, stored)
+            if touched == stored:
+                break
+            try:
+                await self.store.save(stored, touched)
+                break
+            except ConcurrentUpdate:
+                continue
+        return tuple(turn.replies)
+
     def _snapshot_for(self, user: UserRef, stored: Snapshot | None) -> Snapshot:
         if stored is None:
             now = self.clock.now()
@@ -88,9 +133,12 @@ class Coach:
             # conversation that was /deleted can never match a step of the new one.
             return Snapshot(runner=runner, dialogue=Dialogue(step=first_step()))
         runner = stored.runner
-        if runner.chat_id != user.chat_id or (user.display_name and runner.name != user.display_name) \
-                or runner.unreachable or runner.quiet:
-            # They wrote to us, so they can be reached here again, and want to hear from us.
-            runner = replace(runner, chat_id=user.chat_id, name=user.display_name or runner.name,
-                             unreachable=False, quiet=False)
+        if runner.chat_id != user.chat_id or runner.platform != user.platform \
+                or (user.display_name and runner.name != user.display_name) or runner.unreachable or runner.quiet:
+            # They wrote to us, so they can be reached here again (the chat used last), and want to hear from us.
+            runner = replace(runner, platform=user.platform, chat_id=user.chat_id,
+                             name=user.display_name or runner.name, unreachable=False, quiet=False,
+                             links=tuple(replace(link, chat_id=user.chat_id)
+                                         if (link.platform, link.external_id) == (user.platform, user.external_id)
+                                         else link for link in runner.links))
         return replace(stored, runner=runner)

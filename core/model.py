@@ -79,6 +79,20 @@ class Schedule:
 
 
 @dataclass(frozen=True, slots=True)
+class LinkedChat:
+    """One platform identity of a runner who linked two (core/linking.py)."""
+
+    platform: str
+    external_id: str
+    chat_id: str  # where messages to this identity go
+    linked_at: datetime
+
+    @property
+    def key(self) -> str:
+        return f"{self.platform}:{self.external_id}"
+
+
+@dataclass(frozen=True, slots=True)
 class Runner:
     key: str  # UserRef.key
     platform: str
@@ -98,6 +112,8 @@ class Runner:
     quiet: bool = False  # asked "still there?" after missed weeks: no more reminders until they write
     sex: str | None = None  # "m" / "f" / None, only for self-test norms
     age_band: int | None = None  # 20, 30, ... 70, only for self-test norms
+    links: tuple[LinkedChat, ...] = ()  # every identity of a runner linked across platforms; () if not linked
+    remind_all_chats: bool = False  # linked: reminders to every chat, not only the one used last
 
     def level(self, index: int) -> int:
         return self.levels[index]

@@ -18,6 +18,7 @@ SEP = "|"
 STANDALONE = "s"  # step marker for buttons valid whatever the dialogue is doing (reminders)
 _OWNER_LEN = 6
 _SIG_LEN = 10
+_PSEUDONYM_LEN = 20
 
 
 class PayloadProblem(StrEnum):
@@ -49,6 +50,10 @@ class Signer:
 
     def owner_tag(self, runner_key: str) -> str:
         return _digest(self.secret, "owner:" + runner_key, _OWNER_LEN)
+
+    def pseudonym(self, runner_key: str) -> str:
+        """A stable name for the runner in files they take elsewhere (calendar ids): no platform id in it."""
+        return _digest(self.secret, "pseudonym:" + runner_key, _PSEUDONYM_LEN).replace("_", "").replace("-", "")
 
     def sign(self, runner_key: str, step: str, action: str, arg: str = "") -> str:
         for part in (step, action, arg):

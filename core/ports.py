@@ -11,10 +11,14 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
+from core.calendar_plan import CalendarPlan
+from core.export import StoredRecords
+from core.linking import CodeOwner, LinkChange, LinkCode, LinkOutcome
 from core.metronome import ClickTrack
-from core.model import Snapshot
+from core.model import Snapshot, UserRef
 from core.progress import ProgressData
 from core.replies import Attachment, Picture, Reply
+from core.summary import SummaryData
 
 
 class ConcurrentUpdate(Exception):
@@ -24,6 +28,12 @@ class ConcurrentUpdate(Exception):
 class RunnerStore(Protocol):
     async def load(self, key: str) -> Snapshot | None:
         """The runner's snapshot with their whole history, or None if unknown."""
+
+    async def load_for(self, user: UserRef) -> Snapshot | None:
+        """The snapshot of the runner this platform identity belongs to (a linked identity's runner)."""
+
+    async def key_for(self, user: UserRef) -> str:
+        """The key of the runner this identity belongs to: its own key unless it is linked."""
 
     async def save(self, before: Snapshot | None, after: Snapshot) -> int:
         """Persist what changed from `before` to `after` in one transaction.
@@ -35,6 +45,29 @@ class RunnerStore(Protocol):
 
     async def delete(self, key: str) -> None:
         """Erase everything stored for this runner."""
+
+
+class RecordSource(Protocol):
+    async def records(self, key: str) -> StoredRecords:
+        """Every stored row about this runner (and any history set aside for them), for /export."""
+
+
+class LinkRegistry(Protocol):
+    """Link codes and linked identities (core/linking.py says what they mean)."""
+
+    async def codes_issued_since(self, runner_key: str, since: datetime) -> int: ...
+
+    async def issue(self, code: LinkCode) -> None: ...
+
+    async def owner_of(self, code_hash: str) -> CodeOwner | None:
+        """The code (used or not) and its runner; None if it was never issued."""
+
+    async def wrong_tries_since(self, platform: str, external_id: str, since: datetime) -> int: ...
+
+    async def note_wrong_try(self, platform: str, external_id: str, at: datetime) -> None: ...
+
+    async def apply(self, change: LinkChange) -> LinkOutcome:
+        """Link or unlink in one transaction; a code is marked used at most once."""
 
 
 class Clock(Protocol):
@@ -55,6 +88,14 @@ class PictureSource(Protocol):
 class AudioSource(Protocol):
     async def click_track(self, track: ClickTrack) -> Attachment:
         """The click track as an audio file the chat can play."""
+
+
+class DocumentRenderer(Protocol):
+    async def summary_pdf(self, data: SummaryData) -> bytes:
+        """The clinician summary as a one-page PDF."""
+
+    async def calendar_ics(self, plan: CalendarPlan) -> bytes:
+        """One calendar of planned events as an iCalendar (.ics) file."""
 
 
 class DeliveryStatus(StrEnum):

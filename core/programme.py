@@ -203,3 +203,12 @@ SELFTEST_AGE_ESTIMATES: dict[int, dict[str, str]] = {
     60: {"m": "19", "f": "19"},
     70: {"m": "14–15", "f": "16"},
 }
+
+# ---- documents and linking (issue 13) ----------------------------------------------
+SUMMARY_WEEKS_CHOICES = (4, 6, 8, 12)  # periods a clinician summary can cover [D]
+SUMMARY_DEFAULT_WEEKS = 6  # long enough for a trend, short enough to read in a minute [D]
+CALENDAR_WEEKS = 8  # how far ahead the calendar file plans sessions [D]
+CALENDAR_RUN_MINUTES = 45  # a run day's block in the calendar; the runner's own run length is unknown [D]
+LINK_CODE_MINUTES = 10  # a link code is valid this long, once [D]
+LINK_CODES_PER_HOUR = 5  # codes one runner may ask for in an hour [D]
+LINK_WRONG_TRIES_PER_MINUTE = 3  # wrong codes one chat may try in a minute [D]

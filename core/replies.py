@@ -40,6 +40,8 @@ class Reply:
     `buttons` (none left when empty), so the chat shows what was chosen.
     `notice`: a short acknowledgement of a press that changed nothing (stale, foreign,
     forged, double); platforms that can show it as a toast do so.
+    `forget_files`: the runner's data was just erased: an adapter that keeps files for
+    them (the terminal's charts, exports, summaries) removes them.
     """
 
     text: str
@@ -48,6 +50,7 @@ class Reply:
     notice: bool = False
     picture: Picture | None = None
     attachment: Attachment | None = None
+    forget_files: bool = False
 
     @property
     def all_buttons(self) -> tuple[Button, ...]:

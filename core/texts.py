@@ -12,6 +12,9 @@ HELP = (
     "/session: start today's strength session (15-20 min)\n"
     "/progress: your levels, pain trend and a chart\n"
     "/selftest: the single-leg heel-raise test (every 4-6 weeks)\n"
+    "/summary: one page for your physio or GP (PDF)\n"
+    "/calendar: your planned sessions for your calendar app\n"
+    "/link and /unlink: one runner on Telegram and Discord\n"
     "/settings: change run days, time, time zone, reminders\n"
     "/pause and /resume: for injury, illness or travel\n"
     "/export: all your data as a file\n"
@@ -32,6 +35,11 @@ def day_list(days: frozenset[int]) -> str:
 
 def short_date(day: date) -> str:
     return f"{WEEKDAY_NAMES[day.weekday()]} {day.day} {day.strftime('%b')}"
+
+
+def long_date(day: date) -> str:
+    """"3 Nov 2026": for documents that outlive the chat."""
+    return f"{day.day} {day.strftime('%b %Y')}"
 
 
 def schedule_summary(schedule: Schedule, today: date) -> str:

@@ -7,17 +7,25 @@ and it never outlives the call that made it.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, replace
 from datetime import date, datetime, tzinfo
 
-from core.model import Dialogue, History, LevelChange, Runner, Session, Snapshot
+from core.model import Dialogue, History, LevelChange, Runner, Session, Snapshot, UserRef
 from core.payloads import STANDALONE, Signer
-from core.ports import AudioSource, ChartRenderer, PictureSource
+from core.linking import LinkChange
+from core.ports import AudioSource, ChartRenderer, DocumentRenderer, LinkRegistry, PictureSource, RecordSource
 from core.replies import Attachment, Button, Keyboard, Picture, Reply
 from core.schedule import local_date, zone_for
 
 # A button before signing: (label, action, arg).
 Choice = tuple[str, str, str]
+STEP_SPAN = 10**8  # a new conversation's first step is drawn from this range
+
+
+def first_step() -> int:
+    """Steps start somewhere new for every new conversation, so an old button never matches."""
+    return secrets.randbelow(STEP_SPAN)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,10 +36,14 @@ class Services:
     charts: ChartRenderer
     pictures: PictureSource | None = None  # None: this deployment sends no exercise pictures
     audio: AudioSource | None = None  # None: no audio files (the self-test metronome is then described)
+    documents: DocumentRenderer | None = None  # the clinician PDF and calendar files
+    records: RecordSource | None = None  # stored rows beyond the snapshot, for /export
+    links: LinkRegistry | None = None  # link codes and linked identities
 
 
 class Turn:
-    def __init__(self, snapshot: Snapshot, now: datetime, services: Services, *, pressed: bool = False) -> None:
+    def __init__(self, snapshot: Snapshot, now: datetime, services: Services, *, pressed: bool = False,
+                 user: UserRef | None = None) -> None:
         self.runner: Runner = snapshot.runner
         self.dialogue: Dialogue = snapshot.dialogue
         self.history: History = snapshot.history
@@ -39,8 +51,10 @@ class Turn:
         self.now = now
         self.services = services
         self.pressed = pressed  # the event was a button press, so "edit" replies make sense
+        self.user = user  # who acted, on which platform; None for a reminder falling due
         self.replies: list[Reply] = []
         self.erase = False  # /delete confirmed: the engine deletes instead of saving
+        self.link_change: LinkChange | None = None  # a link or unlink the engine applies after saving
         self._reasking = False
 
     # ---- the snapshot -------------------------------------------------------------

@@ -37,7 +37,7 @@ from core.replies import Reply
 
 log = logging.getLogger(__name__)
 
-SLOW_COMMANDS = frozenset({"progress", "export"})  # draw a chart / gather everything: defer at once
+SLOW_COMMANDS = frozenset({"progress", "export", "summary", "calendar"})  # draw a chart / gather everything: defer at once
 MOVED_TO_DM = ("I coach one runner at a time in our direct messages, so your answers and pain scores stay "
                "between us. I've written to you there. 👟")
 CANNOT_DM = ("I couldn't send you a direct message. Please allow direct messages from this server's members "
@@ -104,23 +104,23 @@ class TiptoeDiscord(discord.Client):
 
     # ---- slash commands ---------------------------------------------------------------------
 
-    async def answer_command(self, interaction: discord.Interaction, name: str) -> None:
+    async def answer_command(self, interaction: discord.Interaction, name: str, arg: str = "") -> None:
         if not interaction.context.dm_channel or interaction.guild_id is not None:
-            await self._answer_elsewhere(interaction, name)
+            await self._answer_elsewhere(interaction, name, arg)
             return
         user = runner_ref(interaction.user, interaction.channel_id or 0)
         answer = self.answering(interaction, user.chat_id)
         if name in SLOW_COMMANDS:
             await answer.defer(thinking=True)
         try:
-            replies = await answer.in_time(self.coach.handle(user, Command(name)), thinking=True)
+            replies = await answer.in_time(self.coach.handle(user, Command(name, arg)), thinking=True)
         except Exception:
             await answer.notice(SOMETHING_WENT_WRONG)
             raise
         await self._speak(user, answer.render_command(replies))
-        self._observe(user, Command(name), replies)
+        self._observe(user, Command(name, arg), replies)
 
-    async def _answer_elsewhere(self, interaction: discord.Interaction, name: str) -> None:
+    async def _answer_elsewhere(self, interaction: discord.Interaction, name: str, arg: str = "") -> None:
         """A command in a server or another DM: an ephemeral pointer here, the coaching in our DM."""
         await self.answering(interaction, 0).defer(ephemeral=True, thinking=True)
         user, replies, delivered = None, (), False
@@ -130,24 +130,23 @@ class TiptoeDiscord(discord.Client):
             log.info("could not open a DM (%s)", describe(error))
         else:
             user = runner_ref(interaction.user, channel.id)
-            replies = await self.coach.handle(user, Command(name))
+            replies = await self.coach.handle(user, Command(name, arg))
             delivered = await self._speak(user, Outbox(channel, self.retry).post_all(replies))
         try:
             await interaction.edit_original_response(content=MOVED_TO_DM if delivered else CANNOT_DM)
         except DiscordError as error:
             log.info("could not answer a command outside DMs (%s)", describe(error))
         if user is not None:
-            self._observe(user, Command(name), replies)
+            self._observe(user, Command(name, arg), replies)
 
     # ---- button presses (CoachButton calls these) ---------------------------------------------
 
     async def allow_press(self, interaction: discord.Interaction, payload: str) -> bool:
         """Only the runner a button was made for may press it; anyone else gets a notice only."""
         signer = self.coach.services.signer
-        key = runner_key(interaction.user)
-        if signer.is_for(payload, key):
+        if await self.coach.owns(runner_ref(interaction.user, interaction.channel_id or 0), payload):
             return True
-        problem = signer.read(payload, key)  # forged, malformed, or (most likely) someone else's
+        problem = signer.read(payload, runner_key(interaction.user))  # forged, malformed, or someone else's
         text = PRESS_PROBLEMS[problem if isinstance(problem, PayloadProblem) else PayloadProblem.FOREIGN]
         await self.answering(interaction, interaction.channel_id or 0).notice(text)
         return False
@@ -187,7 +186,7 @@ class TiptoeDiscord(discord.Client):
         except DiscordError as error:
             if is_gone(error):
                 log.info("a runner can't be messaged (%s); no more nudges until they write", describe(error))
-                await self.coach.mark_unreachable(user.key)
+                await self.coach.mark_user_unreachable(user)
             else:
                 log.warning("replies not delivered (%s); the runner's answers are saved", describe(error))
             return False
@@ -240,6 +239,27 @@ async def cmd_selftest(interaction: discord.Interaction) -> None:
     await _client(interaction).answer_command(interaction, "selftest")
 
 
+async def cmd_summary(interaction: discord.Interaction) -> None:
+    """One page for your physio or GP (PDF)"""
+    await _client(interaction).answer_command(interaction, "summary")
+
+
+async def cmd_calendar(interaction: discord.Interaction) -> None:
+    """Your planned sessions for your calendar app"""
+    await _client(interaction).answer_command(interaction, "calendar")
+
+
+@app_commands.describe(code="A link code from your chat with me on the other app (leave empty to get one)")
+async def cmd_link(interaction: discord.Interaction, code: str = "") -> None:
+    """Use Telegram and Discord as one runner"""
+    await _client(interaction).answer_command(interaction, "link", code)
+
+
+async def cmd_unlink(interaction: discord.Interaction) -> None:
+    """Split linked chats again"""
+    await _client(interaction).answer_command(interaction, "unlink")
+
+
 async def cmd_export(interaction: discord.Interaction) -> None:
     """All your data as a file"""
     await _client(interaction).answer_command(interaction, "export")
@@ -256,7 +276,8 @@ async def cmd_help(interaction: discord.Interaction) -> None:
 
 
 COMMAND_CALLBACKS = (cmd_start, cmd_session, cmd_progress, cmd_settings, cmd_pause, cmd_resume,
-                     cmd_selftest, cmd_export, cmd_delete, cmd_help)
+                     cmd_selftest, cmd_summary, cmd_calendar, cmd_link, cmd_unlink, cmd_export, cmd_delete,
+                     cmd_help)
 
 
 def coach_command(callback: Callable[[discord.Interaction], Awaitable[None]]) -> app_commands.Command[Any, Any, Any]:

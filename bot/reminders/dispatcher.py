@@ -161,14 +161,17 @@ class Dispatcher:
                 update(ReminderRow).where(ReminderRow.id.in_(ids.scalar_subquery()))
                 .values(status=CLAIMED, claimed_by=self.worker, lease_until=now + self.config.lease)
                 .returning(ReminderRow.id, ReminderRow.runner_key, ReminderRow.kind, ReminderRow.local_date,
-                           ReminderRow.due_at, ReminderRow.expires_at, ReminderRow.attempts)
+                           ReminderRow.due_at, ReminderRow.expires_at, ReminderRow.attempts, ReminderRow.chat_id)
                 .execution_options(synchronize_session=False))).all()
             if not rows:
                 return []
+            # Rows name their chat; only rows planned before they did fall back to the runner's.
+            unnamed = {r.runner_key for r in rows if r.chat_id is None}
             chats = dict((await db.execute(select(RunnerRow.key, RunnerRow.chat_id)
-                                           .where(RunnerRow.key.in_({r.runner_key for r in rows})))).all())
+                                           .where(RunnerRow.key.in_(unnamed)))).all()) if unnamed else {}
         return sorted((Claimed(r.id, r.runner_key, ReminderKind(r.kind), r.local_date, r.due_at, r.expires_at,
-                               r.attempts, chats.get(r.runner_key, "")) for r in rows), key=lambda c: c.due_at)
+                               r.attempts, r.chat_id or chats.get(r.runner_key, "")) for r in rows),
+                      key=lambda c: c.due_at)
 
     async def _lookahead(self, platform: str, rate: float, now: datetime) -> timedelta:
         """How early to start so a burst due at one minute is all out by then.

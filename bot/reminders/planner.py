@@ -17,6 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.tables import ReminderRow, RunnerRow
+from core.linking import reminder_chats
 from core.model import Snapshot
 from core.ports import Clock
 from core.reminders import due_reminders, expires_at
@@ -36,7 +37,7 @@ def reminder_inputs(snapshot: Snapshot | None) -> tuple[Any, ...] | None:
     runner = snapshot.runner
     sessions = tuple((s.local_date, bool(s.results), s.morning is None) for s in snapshot.history.sessions)
     return (runner.onboarded, runner.schedule, runner.paused_until, runner.clinician_hold, runner.unreachable,
-            runner.snoozed_until, runner.quiet, runner.created_at, sessions)
+            runner.snoozed_until, runner.quiet, runner.created_at, sessions, reminder_chats(runner))
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,33 +49,36 @@ class ReminderPlanner:
         now = self.clock.now()
         start, end = (since or now), now + HORIZON
         runner = snapshot.runner
-        desired = {(r.kind.value, r.local_date): r
-                   for r in due_reminders(runner, snapshot.history, start - LOOKBACK, end)}
+        # One row per reminder and chat it goes to: the chat used last, or every linked chat.
+        chats = dict(reminder_chats(runner))
+        desired = {(r.kind.value, r.local_date, platform): r
+                   for r in due_reminders(runner, snapshot.history, start - LOOKBACK, end) for platform in chats}
         existing = (await db.execute(
-            select(ReminderRow.id, ReminderRow.kind, ReminderRow.local_date, ReminderRow.due_at,
-                   ReminderRow.status)
+            select(ReminderRow.id, ReminderRow.kind, ReminderRow.local_date, ReminderRow.platform,
+                   ReminderRow.chat_id, ReminderRow.due_at, ReminderRow.status)
             .where(ReminderRow.runner_key == runner.key, ReminderRow.due_at > start - LOOKBACK)
         )).all()
-        seen: set[tuple[str, Any]] = set()
+        seen: set[tuple[str, Any, str]] = set()
         for row in existing:
-            key = (row.kind, row.local_date)
+            key = (row.kind, row.local_date, row.platform)
             seen.add(key)
             wanted = desired.get(key)
-            if row.status == PENDING and (wanted is None or wanted.due_at != row.due_at):
+            moved = wanted is not None and (wanted.due_at != row.due_at or chats[row.platform] != row.chat_id)
+            if row.status == PENDING and (wanted is None or moved):
                 if wanted is None:
                     await db.execute(delete(ReminderRow).where(ReminderRow.id == row.id))
-                else:  # moved (new run time, time zone ...): same row, new times
-                    await self._move(db, row.id, wanted.due_at, expires_at(runner, wanted))
+                else:  # moved (new run time, time zone, chat ...): same row, new times
+                    await self._move(db, row.id, wanted.due_at, expires_at(runner, wanted), chats[row.platform])
             elif (wanted is not None and row.kind == ReminderKind.SNOOZE and row.status in FINAL
                   and wanted.due_at > row.due_at):
                 # A second snooze on the same day re-arms that day's snooze row.
-                await self._move(db, row.id, wanted.due_at, expires_at(runner, wanted))
+                await self._move(db, row.id, wanted.due_at, expires_at(runner, wanted), chats[row.platform])
         fresh = [
-            {"runner_key": runner.key, "platform": runner.platform, "kind": r.kind.value,
+            {"runner_key": runner.key, "platform": platform, "chat_id": chats[platform], "kind": r.kind.value,
              "local_date": r.local_date, "due_at": r.due_at, "expires_at": expires_at(runner, r),
              "status": PENDING, "attempts": 0}
-            for key, r in desired.items()
-            if key not in seen and r.due_at > start and expires_at(runner, r) > now
+            for (_, _, platform), r in desired.items()
+            if (r.kind.value, r.local_date, platform) not in seen and r.due_at > start and expires_at(runner, r) > now
         ]
         if fresh:
             await db.execute(_insert_ignoring_duplicates(db), fresh)
@@ -82,9 +86,10 @@ class ReminderPlanner:
                          .execution_options(synchronize_session=False))
 
     @staticmethod
-    async def _move(db: AsyncSession, row_id: int, due: datetime, expiry: datetime) -> None:
+    async def _move(db: AsyncSession, row_id: int, due: datetime, expiry: datetime, chat_id: str) -> None:
         await db.execute(update(ReminderRow).where(ReminderRow.id == row_id)
-                         .values(due_at=due, expires_at=expiry, status=PENDING, attempts=0, retry_at=None,
+                         .values(due_at=due, expires_at=expiry, chat_id=chat_id, status=PENDING, attempts=0,
+                                 retry_at=None,
                                  claimed_by=None, lease_until=None, sent_at=None, last_error=None)
                          .execution_options(synchronize_session=False))
 
@@ -93,15 +98,15 @@ class ReminderPlanner:
         edge = self.clock.now() + REPLAN_MARGIN
         rows = await db.execute(
             select(RunnerRow.key, RunnerRow.planned_until)
-            .where(RunnerRow.onboarded.is_(True),
+            .where(RunnerRow.onboarded.is_(True), RunnerRow.linked_into.is_(None),  # set-aside histories rest
                    and_(RunnerRow.planned_until.is_(None) | (RunnerRow.planned_until < edge)))
             .order_by(RunnerRow.planned_until.nulls_first()).limit(limit))
         return [(row.key, row.planned_until) for row in rows]
 
 
 def _insert_ignoring_duplicates(db: AsyncSession):
-    """INSERT ... ON CONFLICT DO NOTHING: a (runner, kind, day) row exists at most once."""
+    """INSERT ... ON CONFLICT DO NOTHING: a (runner, kind, day, platform) row exists at most once."""
     dialect = db.get_bind().dialect.name
     module = postgresql if dialect == "postgresql" else sqlite
     return module.insert(ReminderRow).on_conflict_do_nothing(
-        index_elements=[ReminderRow.runner_key, ReminderRow.kind, ReminderRow.local_date])
+        index_elements=[ReminderRow.runner_key, ReminderRow.kind, ReminderRow.local_date, ReminderRow.platform])

@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.storage.tables import (
     DialogueRow,
+    RunnerIdentityRow,
     ExerciseResultRow,
     LevelChangeRow,
     MorningCheckRow,
@@ -22,6 +23,7 @@ from bot.storage.tables import (
 from core.model import (
     Dialogue,
     ExerciseResult,
+    LinkedChat,
     History,
     LevelChange,
     MorningCheck,
@@ -130,10 +132,17 @@ def runner_columns(runner: Runner) -> Columns:
         "quiet": runner.quiet,
         "sex": runner.sex,
         "age_band": runner.age_band,
+        "remind_all_chats": runner.remind_all_chats,
     }
 
 
+def linked_chat_from_row(row: RunnerIdentityRow) -> LinkedChat:
+    return LinkedChat(platform=row.platform, external_id=row.external_id, chat_id=row.chat_id,
+                      linked_at=row.linked_at)
+
+
 def runner_from_row(row: RunnerRow) -> Runner:
+    """A runner row loaded with its identities (`identities` selectinloaded)."""
     return Runner(
         key=row.key,
         platform=row.platform,
@@ -153,6 +162,8 @@ def runner_from_row(row: RunnerRow) -> Runner:
         quiet=row.quiet,
         sex=row.sex,
         age_band=row.age_band,
+        links=tuple(linked_chat_from_row(identity) for identity in row.identities),
+        remind_all_chats=row.remind_all_chats,
     )
 
 

@@ -15,13 +15,20 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
 from bot.reminders.planner import ReminderPlanner, reminder_inputs
 from bot.storage.database import single_statements
+from bot.storage.identities import (
+    KEY_AND_VERSION_FOR,
+    KEY_FOR,
+    identity_params,
+    runner_family,
+    write_identity_chats,
+)
 from bot.storage.mapping import (
     dialogue_columns,
     level_change_columns,
@@ -37,18 +44,20 @@ from bot.storage.tables import (
     DialogueRow,
     ExerciseResultRow,
     LevelChangeRow,
+    LinkTryRow,
     MorningCheckRow,
     RunnerRow,
     SelfTestRow,
     SessionRow,
     metadata,
 )
-from core.model import History, Snapshot
+from core.model import History, Snapshot, UserRef
 from core.ports import ConcurrentUpdate
 
 FIRST_VERSION = 1  # a new runner's row; each later save adds one
 CACHE_SIZE = 10_000  # snapshots kept in memory, least recently used dropped first
 _VERSION_OF = select(RunnerRow.version).where(RunnerRow.key == bindparam("key"))
+
 # Built once on the tables (not the ORM classes): executing a prepared Core statement with a
 # dict of values skips rebuilding and re-keying the statement, the bulk of a save's CPU.
 _RUNNERS, _DIALOGUES, _SESSIONS = RunnerRow.__table__, DialogueRow.__table__, SessionRow.__table__
@@ -59,8 +68,9 @@ _UPDATE_DIALOGUE = update(_DIALOGUES).where(_DIALOGUES.c.runner_key == bindparam
 _UPDATE_SESSION = update(_SESSIONS).where(_SESSIONS.c.runner_key == bindparam("b_key"),
                                           _SESSIONS.c.number == bindparam("b_number"))
 
-# Seven queries whatever the history's length: the runner, then one per child table.
+# Eight queries whatever the history's length: the runner, then one per child table.
 _WHOLE_SNAPSHOT = (
+    selectinload(RunnerRow.identities),
     selectinload(RunnerRow.dialogue),
     selectinload(RunnerRow.sessions).selectinload(SessionRow.results),
     selectinload(RunnerRow.sessions).selectinload(SessionRow.morning),
@@ -106,6 +116,33 @@ class SqlRunnerStore:
         self._remember(snapshot)
         return snapshot
 
+    async def load_for(self, user: UserRef) -> Snapshot | None:
+        """The snapshot of the runner this identity belongs to; one query when it is cached."""
+        async with single_statements(self._sessions) as db:
+            found = (await db.execute(KEY_AND_VERSION_FOR, identity_params(user))).first()
+            if found is None:
+                return None
+            cached = self._cache.get(found.key)
+            if cached is not None and cached.version == found.version:
+                self._cache.move_to_end(found.key)
+                return cached
+            row = await db.scalar(select(RunnerRow).where(RunnerRow.key == found.key).options(*_WHOLE_SNAPSHOT))
+        if row is None:  # deleted between the two reads
+            self._cache.pop(found.key, None)
+            return None
+        snapshot = snapshot_from_row(row)
+        self._remember(snapshot)
+        return snapshot
+
+    async def key_for(self, user: UserRef) -> str:
+        async with single_statements(self._sessions) as db:
+            return await db.scalar(KEY_FOR, identity_params(user))
+
+    def forget(self, *keys: str) -> None:
+        """Drop cached snapshots another writer (the link registry) has changed."""
+        for key in keys:
+            self._cache.pop(key, None)
+
     def _remember(self, snapshot: Snapshot) -> None:
         self._cache[snapshot.runner.key] = snapshot
         self._cache.move_to_end(snapshot.runner.key)
@@ -130,6 +167,7 @@ class SqlRunnerStore:
             else:
                 version = await _update_runner(db, before, after)
             await _write_dialogue(db, before, after)
+            await write_identity_chats(db, before, after)
             history_before = before.history if before is not None else History()
             await _insert_new_history(db, key, history_before, after.history)
             if self._planner is not None and reminder_inputs(before) != reminder_inputs(after):
@@ -150,16 +188,20 @@ class SqlRunnerStore:
                 await self._planner.replan(db, snapshot_from_row(row), since)
 
     async def delete(self, key: str) -> None:
-        """Erase everything stored for this runner, in every table."""
-        self._cache.pop(key, None)
+        """Erase everything stored for this runner, in every table, with any history set aside for them."""
         async with self._sessions.begin() as db:
+            keys, identities = await runner_family(db, key)
             # Children first. Explicit deletes, not only ON DELETE CASCADE, so this holds
             # on a SQLite connection without foreign keys on; every table with a
             # runner_key column is covered, including ones added later.
             for table in reversed(metadata.sorted_tables):
                 if "runner_key" in table.c:
-                    await db.execute(delete(table).where(table.c.runner_key == key))
-            await db.execute(delete(RunnerRow).where(RunnerRow.key == key))
+                    await db.execute(delete(table).where(table.c.runner_key.in_(keys)))
+            if identities:
+                await db.execute(delete(LinkTryRow).where(
+                    tuple_(LinkTryRow.platform, LinkTryRow.external_id).in_(identities)))
+            await db.execute(delete(RunnerRow).where(RunnerRow.key.in_(keys)))
+        self.forget(*keys)
 
     async def list_runner_keys(self) -> list[str]:
         """Every stored runner's key, in key order."""

@@ -108,6 +108,10 @@ class RunnerRow(Base):
     planned_until: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
     sex: Mapped[str | None] = mapped_column(Text)
     age_band: Mapped[int | None] = mapped_column(Integer)
+    remind_all_chats: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    # Set aside when its identity was linked to another runner's history: the key of that runner.
+    # Such a runner gets no reminders and is never loaded until /unlink gives it back (bot/storage/links.py).
+    linked_into: Mapped[str | None] = mapped_column(Text)
     # Optimistic concurrency: every save bumps it; a save from an older one fails.
     version: Mapped[int] = mapped_column(Integer)
 
@@ -120,6 +124,10 @@ class RunnerRow(Base):
     )
     self_tests: Mapped[list[SelfTestRow]] = relationship(
         lazy="raise", viewonly=True, order_by="SelfTestRow.number"
+    )
+    identities: Mapped[list[RunnerIdentityRow]] = relationship(
+        lazy="raise", viewonly=True,
+        order_by=lambda: [RunnerIdentityRow.linked_at, RunnerIdentityRow.platform, RunnerIdentityRow.external_id],
     )
 
 
@@ -219,7 +227,9 @@ class AppMetaRow(Base):
 
 
 class ReminderRow(Base):
-    """One reminder for one runner, at most once per (runner, kind, local date).
+    """One reminder for one runner, at most once per (runner, kind, local date, platform).
+
+    A linked runner who wants reminders in every chat has one row per platform.
 
     The database is the source of truth for reminders (bot/reminders/): the planner
     inserts rows ahead of time, a dispatcher claims due ones atomically, and a row is
@@ -228,14 +238,15 @@ class ReminderRow(Base):
 
     __tablename__ = "reminders"
     __table_args__ = (
-        UniqueConstraint("runner_key", "kind", "local_date"),
+        UniqueConstraint("runner_key", "kind", "local_date", "platform"),
         Index("ix_reminders_status_due_at", "status", "due_at"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
                                     autoincrement=True)
     runner_key: Mapped[str] = mapped_column(Text, _runner_fk())
-    platform: Mapped[str] = mapped_column(Text)  # fixed per runner; the limiter is per platform
+    platform: Mapped[str] = mapped_column(Text)  # where it goes; the limiter is per platform
+    chat_id: Mapped[str | None] = mapped_column(Text)  # the chat on that platform; None: the runner's own
     kind: Mapped[str] = mapped_column(Text)  # core.schedule.ReminderKind value
     local_date: Mapped[date] = mapped_column(Date)
     due_at: Mapped[datetime] = mapped_column(UtcDateTime)  # when the session should start, etc.
@@ -247,6 +258,50 @@ class ReminderRow(Base):
     lease_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class RunnerIdentityRow(Base):
+    """A platform identity linked to a runner (/link): messages from it load that runner.
+
+    Only linked identities have rows; any other identity is the runner whose key is
+    "platform:external id" (core.model.UserRef.key).
+    """
+
+    __tablename__ = "runner_identities"
+
+    platform: Mapped[str] = mapped_column(Text, primary_key=True)
+    external_id: Mapped[str] = mapped_column(Text, primary_key=True)
+    runner_key: Mapped[str] = mapped_column(Text, _runner_fk(), index=True)
+    chat_id: Mapped[str] = mapped_column(Text)
+    linked_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class LinkCodeRow(Base):
+    """A one-time link code, stored hashed; `used_at` is set when it is redeemed."""
+
+    __tablename__ = "link_codes"
+
+    code_hash: Mapped[str] = mapped_column(Text, primary_key=True)
+    runner_key: Mapped[str] = mapped_column(Text, _runner_fk(), index=True)
+    platform: Mapped[str] = mapped_column(Text)  # the identity that asked for it
+    external_id: Mapped[str] = mapped_column(Text)
+    chat_id: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class LinkTryRow(Base):
+    """A wrong link code typed by a platform identity: the per-minute limit counts these."""
+
+    __tablename__ = "link_tries"
+    __table_args__ = (Index("ix_link_tries_platform_external_id_tried_at", "platform", "external_id", "tried_at"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+                                    autoincrement=True)
+    platform: Mapped[str] = mapped_column(Text)
+    external_id: Mapped[str] = mapped_column(Text)
+    tried_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 metadata = Base.metadata

@@ -55,6 +55,10 @@ COMMANDS: tuple[tuple[str, str], ...] = (  # Telegram's command menu, in this or
     ("pause", "Take a break: injury, illness or travel"),
     ("resume", "Carry on after a break"),
     ("selftest", "The single-leg heel-raise test (every 4-6 weeks)"),
+    ("summary", "One page for your physio or GP (PDF)"),
+    ("calendar", "Your planned sessions for your calendar app"),
+    ("link", "Use Telegram and Discord as one runner"),
+    ("unlink", "Split linked chats again"),
     ("export", "All your data as a file"),
     ("delete", "Erase everything I hold about you"),
     ("help", "What I can do"),
@@ -121,7 +125,7 @@ async def speak(context: TiptoeContext, user: UserRef, replies: tuple[Reply, ...
     except TelegramError as error:
         if is_gone(error):
             log.info("a runner blocked the bot or left (%s); no more nudges until they write", describe(error))
-            await context.coach.mark_unreachable(user.key)
+            await context.coach.mark_user_unreachable(user)
         else:
             log.warning("replies not delivered (%s); the runner's answers are saved", describe(error))
 
@@ -146,7 +150,7 @@ async def press(update: Update, context: TiptoeContext) -> None:
     chat = update.effective_chat
     user = runner_of(update) if chat is not None else None
     data = query.data or ""
-    if user is None or not context.coach.services.signer.is_for(data, user.key):
+    if user is None or not await context.coach.owns(user, data):
         # Not this person's button: answer here, so neither the store nor the message changes.
         problem = context.coach.services.signer.read(data, user.key if user else "")
         await context.sender.answer(query.id, PRESS_PROBLEMS.get(problem, PRIVATE_ONLY))

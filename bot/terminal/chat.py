@@ -7,6 +7,9 @@ in (one line per input) and the coach answers exactly as it would in a chat.
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import re
+import shutil
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -22,6 +25,12 @@ from core.replies import Button, Reply
 MAX_KEYBOARDS = 20  # older messages' buttons are forgotten beyond this
 # Moves the manual clock, delivering what falls due on the way; returns what to say about it.
 ClockMover = Callable[[str], Awaitable[str]]
+
+
+def own_folder(user: UserRef) -> str:
+    """The folder of one person's files under tiptoe-files/: readable, and never shared by two names."""
+    readable = re.sub(r"[^A-Za-z0-9_.-]+", "_", user.external_id)[:40].strip("._") or "runner"
+    return f"{readable}-{hashlib.sha256(user.key.encode()).hexdigest()[:8]}"
 
 
 @dataclass
@@ -59,6 +68,11 @@ class TerminalChat:
             await self._clock(event.arg)
             return
         self.show(await self.coach.handle(self.user, event))
+
+    @property
+    def own_files(self) -> Path:
+        """Where this person's charts, exports, summaries and calendars go; /delete removes it."""
+        return self.files_dir / own_folder(self.user)
 
     @property
     def keyboard(self) -> tuple[Button, ...]:
@@ -102,10 +116,13 @@ class TerminalChat:
             self.out.write("\n" + reply.text + "\n")
             for item in (reply.picture, reply.attachment):
                 if item is not None:
-                    path = self.files_dir / item.filename
+                    path = self.own_files / item.filename
                     path.parent.mkdir(parents=True, exist_ok=True)
                     path.write_bytes(item.data)
                     self.out.write(f"  [file saved: {path}]\n")
+            if reply.forget_files and self.own_files.exists():
+                shutil.rmtree(self.own_files)
+                self.out.write(f"  [files removed: {self.own_files}]\n")
             if reply.buttons:
                 self._show_buttons(reply)
         self.out.flush()

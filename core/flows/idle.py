@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from core.flows.base import State
-from core.progress import export_json, progress_data, progress_text
+from core.export import StoredRecords, export_document
+from core.progress import progress_data, progress_text
 from core.replies import Attachment, Picture
 from core.texts import HELP
 from core.turn import Turn
@@ -53,7 +54,9 @@ async def cmd_progress(turn: Turn, arg: str) -> None:
 
 
 async def cmd_export(turn: Turn, arg: str) -> None:
-    data = export_json(turn.snapshot, turn.now)
+    source = turn.services.records
+    records = await source.records(turn.runner.key) if source is not None else StoredRecords()
+    data = export_document(turn.snapshot, records, turn.now)
     turn.say("Here is everything I hold about you, as a JSON file.",
              attachment=Attachment(f"tiptoe-export-{turn.today.isoformat()}.json", data, "application/json"))
 

@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from core.flows.base import State, int_arg
+from core.flows.documents import calendar_button
 from core.flows.idle import describe_pause, show_idle
 from core.flows.onboarding import ask_hold
 from core.flows.questions import ASKERS, schedule_from_data
@@ -70,7 +71,7 @@ async def on_menu(turn: Turn, action: str, arg: str) -> None:
 def save_setting(turn: Turn, which: str) -> None:
     """Called by the schedule questions in settings mode: store and go back to the menu."""
     turn.update_runner(schedule=schedule_from_data(turn, turn.runner.schedule))
-    turn.say("Saved ✓")
+    turn.say("Saved ✓ If you use the calendar file, here is one for the new schedule.", calendar_button(turn))
     ask_menu(turn)
 
 

@@ -11,7 +11,7 @@ from bot.clock import ManualClock
 from bot.discord import TiptoeDiscord
 from bot.main import App
 from core.engine import Coach
-from core.model import Snapshot
+from core.model import Snapshot, UserRef
 from core.ports import RunnerStore
 from tests.discord.conftest import (
     KEY, RUNNER, START, STRANGER, DiscordChat, FakeDiscordWithDMs, Turns, at_first_pain_question, onboard,
@@ -139,6 +139,13 @@ class GatedStore:
     async def load(self, key: str) -> Snapshot | None:
         await self.gate.wait()
         return await self.inner.load(key)
+
+    async def load_for(self, user: UserRef) -> Snapshot | None:
+        await self.gate.wait()
+        return await self.inner.load_for(user)
+
+    async def key_for(self, user: UserRef) -> str:
+        return await self.inner.key_for(user)
 
     async def save(self, before: Snapshot | None, after: Snapshot) -> int:
         return await self.inner.save(before, after)

@@ -26,7 +26,8 @@ from tests.fakes.discord_api import point_discord_py_at
 
 pytestmark = pytest.mark.asyncio  # every test here is a coroutine
 
-COMMANDS = ["delete", "export", "help", "pause", "progress", "resume", "selftest", "session", "settings", "start"]
+COMMANDS = sorted(["calendar", "delete", "export", "help", "link", "pause", "progress", "resume", "selftest",
+                   "session", "settings", "start", "summary", "unlink"])
 GUILD_INSTALL, USER_INSTALL = 0, 1
 GUILD, BOT_DM, PRIVATE_CHANNEL = 0, 1, 2
 PRIVILEGED = discord.Intents(members=True, presences=True, message_content=True).value
@@ -46,7 +47,8 @@ async def test_the_first_start_syncs_every_command_for_servers_dms_and_user_inst
     for command in put.json:
         assert sorted(command["integration_types"]) == [GUILD_INSTALL, USER_INSTALL]
         assert sorted(command["contexts"]) == [GUILD, BOT_DM, PRIVATE_CHANNEL]
-        assert command.get("options", []) == []
+    options = {c["name"]: [(o["name"], o["required"]) for o in c.get("options", [])] for c in put.json}
+    assert options == {name: [("code", False)] if name == "link" else [] for name in COMMANDS}  # /link [code]
     assert await stored_hash(app.sessions) == commands_hash(bot)
     assert dc.intents == discord.Intents(guilds=True, dm_messages=True).value
     assert dc.intents & PRIVILEGED == 0

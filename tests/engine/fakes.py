@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from core.model import Snapshot
+from core.model import Snapshot, UserRef
 from core.ports import ConcurrentUpdate
 from core.progress import ProgressData
 
@@ -23,6 +23,12 @@ class MemoryStore:
 
     async def load(self, key: str) -> Snapshot | None:
         return self.rows.get(key)
+
+    async def load_for(self, user: UserRef) -> Snapshot | None:
+        return self.rows.get(user.key)  # no linked identities in memory: every identity is its own runner
+
+    async def key_for(self, user: UserRef) -> str:
+        return user.key
 
     async def save(self, before: Snapshot | None, after: Snapshot) -> int:
         stored = self.rows.get(after.runner.key)

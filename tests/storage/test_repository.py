@@ -14,7 +14,8 @@ from sqlalchemy.exc import StatementError
 
 from bot.storage.database import APP_SECRET_BYTES, app_secret, make_session_factory
 from bot.storage.repository import SqlRunnerStore
-from bot.storage.tables import ReminderRow, metadata
+from bot.storage.records import NOT_PERSONAL, rows_of
+from bot.storage.tables import LinkCodeRow, LinkTryRow, ReminderRow, RunnerIdentityRow, metadata
 from core.model import (
     Dialogue,
     ExerciseResult,
@@ -441,23 +442,34 @@ async def test_a_save_over_another_runner_is_refused(store: SqlRunnerStore) -> N
 
 
 async def rows_per_table(database: DatabaseUnderTest, key: str) -> dict[str, int]:
+    """Rows about this runner in every table that holds any (bot/storage/records.py says which)."""
     counts = {}
+    platform, external_id = key.split(":", 1)
     async with database.engine.connect() as connection:
         for table in metadata.sorted_tables:
-            column = table.c.get("runner_key", table.c.get("key"))
-            if column is None:
+            condition = rows_of(table, [key], [(platform, external_id)])
+            if condition is None:
                 continue
-            query = select(func.count()).select_from(table).where(column == key)
+            query = select(func.count()).select_from(table).where(condition)
             counts[table.name] = (await connection.execute(query)).scalar_one()
     return counts
 
 
 async def add_reminder(database: DatabaseUnderTest, key: str) -> None:
+    """A reminder, a link code, a linked identity and a wrong try: rows the snapshot does not carry."""
     instant = datetime(2026, 12, 1, 6, 40, tzinfo=UTC)
+    platform, external_id = key.split(":", 1)
     async with database.engine.begin() as connection:
         await connection.execute(insert(ReminderRow).values(
             runner_key=key, platform="telegram", kind="session", local_date=instant.date(), due_at=instant,
             expires_at=instant, status="pending"))
+        await connection.execute(insert(LinkCodeRow).values(
+            code_hash=f"hash-{key}", runner_key=key, platform=platform, external_id=external_id, chat_id="1",
+            created_at=instant, expires_at=instant))
+        await connection.execute(insert(RunnerIdentityRow).values(
+            platform=platform, external_id=external_id, runner_key=key, chat_id="1", linked_at=instant))
+        await connection.execute(insert(LinkTryRow).values(platform=platform, external_id=external_id,
+                                                           tried_at=instant))
 
 
 @pytest.mark.asyncio
@@ -474,7 +486,7 @@ async def test_delete_erases_every_row_of_that_runner_only(
 
     await store.delete(leaving.runner.key)
 
-    assert set(staying_rows) == {t.name for t in metadata.sorted_tables if t.name != "app_meta"}
+    assert set(staying_rows) == {t.name for t in metadata.sorted_tables if t.name not in NOT_PERSONAL}
     assert all(count > 0 for count in staying_rows.values()), "the fixture fills every table"
     assert await rows_per_table(database, leaving.runner.key) == dict.fromkeys(staying_rows, 0)
     assert await rows_per_table(database, staying.runner.key) == staying_rows

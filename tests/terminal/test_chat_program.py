@@ -62,19 +62,28 @@ def test_the_whole_journey_through_the_terminal(program: ChatProgram) -> None:
         ("0", "Settled overnight"),
         ("/progress", "[file saved:"),
         ("/export", "[file saved:"),
-        ("/delete", "can't be undone"),
-        ("Yes, delete everything", "everything is erased"),
-        ("/progress", "Let's finish setting you up first"),
+        ("/summary", "[file saved:"),
     ]
     script = ONBOARDING + FIRST_EXERCISES + REST_OF_SESSION + after
     steps = program.run([line for line, _ in script])
     assert_steps(steps, script)
-    chart = next(program.files_dir.glob("tiptoe-progress-*.png"))
+    (folder,) = program.files_dir.iterdir()  # one folder per person, named after them
+    assert folder.name.startswith("me-")
+    chart = next(folder.glob("tiptoe-progress-*.png"))
     assert chart.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
-    exported = json.loads(next(program.files_dir.glob("tiptoe-export-*.json")).read_text())
+    assert next(folder.glob("tiptoe-summary-*.pdf")).read_bytes().startswith(b"%PDF")
+    exported = json.loads(next(folder.glob("tiptoe-export-*.json")).read_text())
     scores = [e["pain"] for e in exported["sessions"][0]["exercises"]]
     assert scores == [1, 2, 0, 1, 0]
     assert exported["sessions"][0]["next_morning"]["score"] == 0
+
+    erase = [
+        ("/delete", "can't be undone"),
+        ("Yes, delete everything", "[files removed:"),
+        ("/progress", "Let's finish setting you up first"),
+    ]
+    assert_steps(program.run([line for line, _ in erase], now="2026-12-01 09:00"), erase)
+    assert not folder.exists()  # /delete took the charts, exports and summaries with it
 
 
 def test_a_new_process_resumes_mid_session(program: ChatProgram) -> None:
@@ -88,5 +97,5 @@ def test_a_new_process_resumes_mid_session(program: ChatProgram) -> None:
     # And a third sees everything the first two recorded.
     third = [("/export", "[file saved:")]
     assert_steps(program.run(["/export"], now="2026-11-30 07:00"), third)
-    exported = json.loads(next(program.files_dir.glob("tiptoe-export-*.json")).read_text())
+    exported = json.loads(next(program.files_dir.rglob("tiptoe-export-*.json")).read_text())
     assert [e["pain"] for e in exported["sessions"][0]["exercises"]] == [1, 2, 0, 1, 0]
