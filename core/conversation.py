@@ -7,7 +7,8 @@ foreign, stale and double presses get a short notice and change nothing.
 from __future__ import annotations
 
 from core.events import Command, Due, Event, Press, Text
-from core.flows import checks, idle, onboarding, questions, selftest, session, settings
+from core.flows import checks, hold, idle, onboarding, questions, selftest, session, settings, wrong
+from core.flows.ending import close_unfinished
 from core.flows.base import OnCommand, State
 from core.payloads import PayloadProblem
 from core.texts import HELP
@@ -15,7 +16,7 @@ from core.turn import Turn
 
 STATES: dict[str, State] = {
     **onboarding.STATES, **questions.STATES, **session.STATES, **idle.STATES, **settings.STATES,
-    **selftest.STATES,
+    **selftest.STATES, **hold.STATES, **wrong.STATES,
 }
 
 PRESS_PROBLEMS = {
@@ -33,7 +34,7 @@ async def cmd_start(turn: Turn, arg: str) -> None:
         idle.show_idle(turn, "Welcome back! You're all set up. /settings changes your schedule; "
                              "/session starts a session.")
     elif runner.clinician_hold:
-        onboarding.ask_hold(turn)
+        hold.ask_hold(turn)
     elif turn.dialogue.state in STATES and turn.dialogue.state not in ("new", "idle", "welcome"):
         turn.say("Let's carry on where we left off.")
         STATES[turn.dialogue.state].ask(turn)
@@ -74,11 +75,20 @@ async def run_command(turn: Turn, name: str, arg: str) -> None:
     await handler(turn, arg)
 
 
+def _close_yesterdays(turn: Turn) -> None:
+    """A session left open past its local day closes first, and the runner hears why."""
+    line = close_unfinished(turn)
+    if line:
+        turn.say(line)
+
+
 async def dispatch(turn: Turn, event: Event) -> None:
     match event:
         case Command(name, arg):
+            _close_yesterdays(turn)
             await run_command(turn, name, arg)
         case Text(text):
+            _close_yesterdays(turn)
             await _on_text(turn, text)
         case Press(payload):
             await _on_press(turn, payload)
@@ -125,6 +135,10 @@ async def _on_press(turn: Turn, payload: str) -> None:
             with copy.reasking():
                 state.ask(copy)
             turn.replies.extend(copy.replies)
+        return
+    line = close_unfinished(turn)
+    if line:  # yesterday's session buttons: the session is closed now, not carried on
+        idle.show_idle(turn, f"{line} Send /session for today's.")
         return
     state = STATES.get(turn.dialogue.state)
     if state is None or state.press is None:

@@ -7,6 +7,8 @@ the rehab profile uses the model's "may reach 5/10" [SILB07].
 
 from __future__ import annotations
 
+import re
+
 from core.model import Profile, Zone
 from core.programme import (
     AMBER_MAX_PAIN_FREE,
@@ -61,11 +63,24 @@ def readiness_zone(score: int, profile: Profile) -> Zone:
     return Zone.GREEN
 
 
-def settled(readiness: int | None, morning: int) -> bool:
+def settled(readiness: int | None, morning: int, allowance: int = 0) -> bool:
     """Whether next-morning pain settled: no worse than before that session [SILB07].
 
+    `allowance` points of rise still count as settled (first-week soreness, core/trend.py).
     A session started without a readiness score is compared with 0 (no pain), the
     cautious reading: any morning pain then counts as "did not settle".
     """
     baseline = LOWEST_SCORE if readiness is None else check_score(readiness)
-    return check_score(morning) <= baseline
+    return check_score(morning) <= baseline + allowance
+
+
+_SCORE = re.compile(r"(\d{1,2})\s*(?:/\s*10|out of 10)?", re.ASCII)
+
+
+def parse_score(text: str) -> int | None:
+    """A typed pain score: "3", "3/10", " 3 / 10 ", "3 out of 10"; None for anything else."""
+    match = _SCORE.fullmatch(text.strip().lower())
+    if not match:
+        return None
+    value = int(match[1])
+    return value if LOWEST_SCORE <= value <= HIGHEST_SCORE else None

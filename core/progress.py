@@ -8,9 +8,7 @@ from datetime import date, datetime, timedelta
 
 from core.consistency import consistency, counts, week_start
 from core.model import History, Runner, Snapshot
-from core.programme import EXERCISES
-
-CHART_WEEKS = 8  # how many weeks the chart and weekly view look back
+from core.programme import CHART_WEEKS, DEFAULT_SESSIONS_PER_WEEK, EXERCISES, MAX_LEVEL
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,20 +40,20 @@ def progress_data(runner: Runner, history: History, today: date) -> ProgressData
         (monday, sum(1 for s in history.sessions if counts(s) and week_start(s.local_date) == monday))
         for monday in (first_monday + timedelta(weeks=w) for w in range(CHART_WEEKS))
     )
-    target = runner.schedule.sessions_target if runner.schedule else 2
+    target = runner.schedule.sessions_target if runner.schedule else DEFAULT_SESSIONS_PER_WEEK
     return ProgressData(tuple(e.short for e in EXERCISES), pain, weeks, target,
                         f"Tiptoe progress, weeks to {today.isoformat()}")
 
 
 def progress_text(runner: Runner, history: History, today: date) -> str:
-    target = runner.schedule.sessions_target if runner.schedule else 2
+    target = runner.schedule.sessions_target if runner.schedule else DEFAULT_SESSIONS_PER_WEEK
     week = consistency(history, target, today)
     lines = ["Your levels:"]
     for index, exercise in enumerate(EXERCISES):
         level = runner.level(index)
         last = _last_pain(history, index)
         tail = f" (last pain {last}/10)" if last is not None else ""
-        lines.append(f"• {exercise.short}: level {level}/5{tail}")
+        lines.append(f"• {exercise.short}: level {level}/{MAX_LEVEL}{tail}")
     lines.append("")
     lines.append(f"This week: {week.this_week}/{week.target} sessions"
                  + (" ✓" if week.met_this_week else ""))
@@ -91,7 +89,8 @@ def export_json(snapshot: Snapshot, exported_at: datetime) -> bytes:
             "levels": {e.key: runner.level(i) for i, e in enumerate(EXERCISES)},
             "paused_until": runner.paused_until.isoformat() if runner.paused_until else None,
             "pause_reason": runner.pause_reason, "clinician_hold": runner.clinician_hold,
-            "sex": runner.sex, "age_band": runner.age_band,
+            "sex": runner.sex, "age_band": runner.age_band, "screening": sorted(runner.screen_flags),
+            "referral_shown_at": runner.referral_shown_at.isoformat() if runner.referral_shown_at else None,
         },
         "schedule": None if schedule is None else {
             "run_days": sorted(schedule.run_days), "run_time": schedule.run_time.strftime("%H:%M"),
@@ -118,6 +117,12 @@ def export_json(snapshot: Snapshot, exported_at: datetime) -> bytes:
             {"number": c.number, "exercise": EXERCISES[c.exercise].key, "from": c.from_level, "to": c.to_level,
              "reason": c.reason, "cause": c.cause, "decided_at": c.decided_at.isoformat()}
             for c in history.level_changes
+        ],
+        "holds": [
+            {"number": h.number, "reason": h.reason, "started_at": h.started_at.isoformat(),
+             "cleared_at": h.cleared_at.isoformat() if h.cleared_at else None,
+             "exercises": [EXERCISES[i].key for i in h.exercises]}
+            for h in history.holds
         ],
         "self_tests": [
             {"number": t.number, "taken_at": t.taken_at.isoformat(), "left": t.left, "right": t.right,

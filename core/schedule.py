@@ -36,23 +36,45 @@ def _join(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
+def _preference(days: tuple[int, ...]) -> tuple[int, int]:
+    """Fewest back-to-back pairs (Sun -> Mon counts), then the largest smallest gap."""
+    gaps = _gaps(days) if len(days) > 1 else (7,)
+    return (sum(g == 1 for g in gaps), -min(gaps))
+
+
+def _with_non_run_days(run_days: frozenset[int], count: int) -> tuple[frozenset[int], str]:
+    """Fewer run days than sessions: every run day, plus non-run days spread between them [D]."""
+    free = sorted(set(range(7)) - run_days)
+    extra = min(combinations(free, count - len(run_days)),
+                key=lambda e: (_preference(tuple(sorted(run_days | set(e)))), e))
+    chosen = tuple(sorted(run_days | set(extra)))
+    names = _join([WEEKDAY_NAMES[d] for d in chosen])
+    runs = _join([WEEKDAY_NAMES[d] for d in sorted(run_days)])
+    others = _join([WEEKDAY_NAMES[d] for d in extra])
+    run_part = (f"{runs} is your run day" if len(run_days) == 1 else f"{runs} are your run days") if run_days else ""
+    other_part = (f"{others} is a non-run day, for a stand-alone session" if len(extra) == 1
+                  else f"{others} are non-run days, for stand-alone sessions")
+    why = "; ".join(p for p in (run_part, other_part + " at the same time of day") if p)
+    return frozenset(chosen), f"{names}: {why}"
+
+
 def choose_strength_days(run_days: frozenset[int], target: int) -> tuple[frozenset[int], str]:
-    """Pick min(target, run days) run days for strength work, spread as far apart as possible.
+    """Pick `target` strength days, run days first, spread as far apart as possible.
 
     Preference: fewest back-to-back pairs (Sun -> Mon counts), then the largest smallest
-    gap, then the earliest days of the week. Returns the days and a one-line reason.
+    gap, then the earliest days of the week. With fewer run days than sessions, non-run
+    days make up the number (a one-run-day runner still trains twice a week [LIIRA25]).
+    Returns the days and a one-line reason.
     """
     if any(d not in range(7) for d in run_days):
         raise ValueError(f"run days must be 0 (Mon) to 6 (Sun), got {sorted(run_days)}")
-    count = min(max(target, 0), len(run_days))
-    if count == 0:
+    if not run_days:
         return frozenset(), "No run days yet, so no strength days either."
+    count = min(max(target, 1), 7)
+    if count > len(run_days):
+        return _with_non_run_days(run_days, count)
 
-    def preference(days: tuple[int, ...]) -> tuple[int, int, tuple[int, ...]]:
-        gaps = _gaps(days) if len(days) > 1 else (7,)
-        return (sum(g == 1 for g in gaps), -min(gaps), days)
-
-    best = min(combinations(sorted(run_days), count), key=preference)
+    best = min(combinations(sorted(run_days), count), key=lambda days: (_preference(days), days))
     names = _join([WEEKDAY_NAMES[d] for d in best])
     if count == 1:
         why = "your only run day" if len(run_days) == 1 else "the first of your run days"
@@ -99,10 +121,35 @@ _OFFSET_MINUTES = frozenset({0, 15, 30, 45})
 _NOT_PLACES = frozenset({"localtime", "factory"})  # tzdata entries that are not places
 
 
+_NOT_CITIES = ("Etc/", "SystemV/", "posix/", "right/", "US/", "Canada/", "Brazil/", "Chile/", "Mexico/")
+
+
 @lru_cache(maxsize=1)
 def _zone_names_by_lower() -> dict[str, str]:
     """IANA names keyed by their lower-case spelling, read once."""
     return {n.lower(): n for n in available_timezones() if n.lower() not in _NOT_PLACES}
+
+
+def _city_key(text: str) -> str:
+    return re.sub(r"[\s_-]+", " ", text.strip().lower())
+
+
+@lru_cache(maxsize=1)
+def _zones_by_city() -> dict[str, str]:
+    """"new york" -> "America/New_York": the last part of each place's IANA name, read once.
+
+    Where two names share a city (old aliases), the shorter, then alphabetically first, wins.
+    """
+    found: dict[str, str] = {}
+    for name in sorted(_zone_names_by_lower().values(), key=lambda n: (n.count("/"), n)):
+        if "/" in name and not name.startswith(_NOT_CITIES):
+            found.setdefault(_city_key(name.rsplit("/", 1)[1]), name)
+    return found
+
+
+def is_fixed_offset(zone: str) -> bool:
+    """A stored "UTC+02:00": it never follows daylight saving."""
+    return _CANONICAL_OFFSET.fullmatch(zone) is not None
 
 
 def zone_for(name: str) -> tzinfo:
@@ -134,7 +181,9 @@ def parse_timezone(text: str) -> str | None:
     if offset:
         return _offset_name(offset[1], int(offset[2]), int(offset[3] or 0))
     spelled = re.sub(r"\s+", "_", re.sub(r"\s*/\s*", "/", cleaned)).lower()
-    return _zone_names_by_lower().get(spelled) if spelled else None
+    if not spelled:
+        return None
+    return _zone_names_by_lower().get(spelled) or _zones_by_city().get(_city_key(cleaned))
 
 
 # ---- clock times --------------------------------------------------------------------
@@ -218,6 +267,17 @@ def session_start(schedule: Schedule, day: date) -> datetime:
     return run - timedelta(minutes=lead)
 
 
+def run_day_for(schedule: Schedule, instant: datetime) -> date:
+    """The run day a pre-run nudge at `instant` belongs to: tomorrow's, once its session window opened.
+
+    A run at 00:10 with a 30-minute lead is nudged at 23:40 the evening before; that nudge,
+    and a snooze of it, carry the run's date.
+    """
+    today = local_date(instant, schedule.timezone)
+    tomorrow = today + timedelta(days=1)
+    return tomorrow if session_start(schedule, tomorrow) <= _utc(instant) else today
+
+
 # ---- reminders ----------------------------------------------------------------------
 
 
@@ -228,6 +288,7 @@ class ReminderKind(StrEnum):
     WEEKLY = "weekly"  # Sunday summary
     CHECK_IN = "check_in"  # "are you still there?" after missed weeks
     SNOOZE = "snooze"  # a snoozed pre-run nudge, back after SNOOZE_MINUTES
+    CLEARANCE = "clearance"  # "Remind me later" on the set-up's clearance step
 
 
 _KIND_ORDER = {kind: i for i, kind in enumerate(ReminderKind)}

@@ -34,9 +34,9 @@ def reminder_inputs(snapshot: Snapshot | None) -> tuple[Any, ...] | None:
     if snapshot is None:
         return None
     runner = snapshot.runner
-    sessions = tuple((s.local_date, bool(s.results), s.morning is None) for s in snapshot.history.sessions)
+    sessions = tuple((s.local_date, bool(s.results), s.morning is None, s.status) for s in snapshot.history.sessions)
     return (runner.onboarded, runner.schedule, runner.paused_until, runner.clinician_hold, runner.unreachable,
-            runner.snoozed_until, runner.quiet, runner.created_at, sessions)
+            runner.snoozed_until, runner.quiet, runner.created_at, runner.clearance_reminder_at, sessions)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +93,7 @@ class ReminderPlanner:
         edge = self.clock.now() + REPLAN_MARGIN
         rows = await db.execute(
             select(RunnerRow.key, RunnerRow.planned_until)
-            .where(RunnerRow.onboarded.is_(True),
+            .where(RunnerRow.onboarded.is_(True) | RunnerRow.clearance_reminder_at.is_not(None),
                    and_(RunnerRow.planned_until.is_(None) | (RunnerRow.planned_until < edge)))
             .order_by(RunnerRow.planned_until.nulls_first()).limit(limit))
         return [(row.key, row.planned_until) for row in rows]

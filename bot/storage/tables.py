@@ -108,6 +108,9 @@ class RunnerRow(Base):
     planned_until: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
     sex: Mapped[str | None] = mapped_column(Text)
     age_band: Mapped[int | None] = mapped_column(Integer)
+    screen_flags: Mapped[str] = mapped_column(Text, server_default="")  # "pregnant,under18"
+    referral_shown_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    clearance_reminder_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # Optimistic concurrency: every save bumps it; a save from an older one fails.
     version: Mapped[int] = mapped_column(Integer)
 
@@ -121,6 +124,7 @@ class RunnerRow(Base):
     self_tests: Mapped[list[SelfTestRow]] = relationship(
         lazy="raise", viewonly=True, order_by="SelfTestRow.number"
     )
+    holds: Mapped[list[HoldRow]] = relationship(lazy="raise", viewonly=True, order_by="HoldRow.number")
 
 
 class DialogueRow(Base):
@@ -207,6 +211,19 @@ class SelfTestRow(Base):
     left_reps: Mapped[int] = mapped_column(Integer)
     right_reps: Mapped[int] = mapped_column(Integer)
     pain: Mapped[int | None] = mapped_column(Integer)
+
+
+class HoldRow(Base):
+    """A clinician hold; `cleared_at` is the one column written after the insert."""
+
+    __tablename__ = "holds"
+
+    runner_key: Mapped[str] = mapped_column(Text, _runner_fk(), primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reason: Mapped[str] = mapped_column(Text)
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    cleared_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    exercises: Mapped[str] = mapped_column(Text)  # programme indexes "0,1,2,3,4"
 
 
 class AppMetaRow(Base):

@@ -7,7 +7,7 @@ from datetime import date
 from core.flows.base import State
 from core.progress import export_json, progress_data, progress_text
 from core.replies import Attachment, Picture
-from core.texts import HELP
+from core.texts import HELP, MOBILITY_DRILL
 from core.turn import Turn
 
 QUICK_ACTIONS = ((("Start a session", "session", ""), ("My progress", "progress", ""), ("Help", "help", "")),)
@@ -28,10 +28,18 @@ def ask_idle(turn: Turn) -> None:
 async def on_idle(turn: Turn, action: str, arg: str) -> None:
     from core.conversation import run_command  # the router imports every flow
 
+    if action == "mobility":
+        turn.chosen("")
+        show_idle(turn, MOBILITY_DRILL)
+        return
     await run_command(turn, action, "")
 
 
 async def on_idle_text(turn: Turn, text: str) -> bool:
+    from core.flows.checks import morning_text  # checks imports the session flows, which import this
+
+    if await morning_text(turn, text):
+        return True
     turn.say("I'm a coach of few words: I work with buttons and commands.\n\n" + HELP)
     ask_idle(turn)
     return True

@@ -142,12 +142,14 @@ scripts = st.tuples(warm_ups, st.lists(actions, min_size=15, max_size=40))
 # Per dialogue state: the labels a willing runner picks from (k chooses); other states take any shown.
 HAPPY_LABELS: dict[str, tuple[str, ...]] = {
     "welcome": ("Let's start",),
-    "screen": ("No",),
-    "bp": ("No",),
+    "screen": ("None of these", "None of these", "None of these", "Done"),
     "injury": ("No", "No", "No", "Yes"),
     "clearance": ("I've been cleared",),
     "rehab": ("No", "Yes"),
     "hold": ("I've been checked",),
+    "hold_check": ("Yes", "Yes", "Not yet"),
+    "hold_review": ("Yes", "Not yet"),
+    "clot_check": ("No", "Yes"),
     "finish": ("Start a session now",),
     "idle": ("Start a session",),
     "new": ("Start a session",),
