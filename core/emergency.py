@@ -42,7 +42,7 @@ PREFIXES: tuple[tuple[str, str], ...] = (
     ("Europe/", "112"),  # the EU-wide number, also answered across most of Europe (europa.eu/112)
     ("Australia/", "000"),  # Triple Zero (triplezero.gov.au); 112 also works from mobiles
 )
-UNKNOWN = "112, 911 or 999, whichever is local"
+UNKNOWN = "your local emergency number (112, 911 or 999)"
 
 
 def emergency_number(zone: str | None) -> str:

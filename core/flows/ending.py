@@ -51,7 +51,7 @@ def exercise_feedback(runner: Runner, result: ExerciseResult) -> str:
     if decision.reason == COUNTS_TOWARD_PROGRESS:
         return "Nice and easy. That counts toward moving up. ✓"
     if result.outcome is Outcome.DONE:
-        return "Nice and easy. ✓ " + decision.reason.capitalize() + "."
+        return f"Nice and easy. ✓ ({decision.reason})"
     return "Noted."
 
 
