@@ -12,7 +12,7 @@ from enum import StrEnum
 
 
 class Profile(StrEnum):
-    """Which pain limits apply (PROGRAMME.md §4b)."""
+    """Which pain limits apply (docs/programme.md §4b)."""
 
     PAIN_FREE = "pain_free"  # the article's default: work in a pain-free range
     REHAB = "rehab"  # clinician-diagnosed tendinopathy, cleared to load [SILB07]

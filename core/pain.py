@@ -1,6 +1,6 @@
 """Pain-monitoring rules: one 0-10 score in, one traffic-light zone out.
 
-The limits live in core/programme.py (PROGRAMME.md §4b). The default profile is stricter
+The limits live in core/programme.py (docs/programme.md §4b). The default profile is stricter
 than the pain-monitoring model because the article asks for a pain-free range [LIIRA25];
 the rehab profile uses the model's "may reach 5/10" [SILB07].
 """
@@ -16,11 +16,13 @@ from core.programme import (
     GREEN_MAX,
     NOT_READY_FROM_PAIN_FREE,
     NOT_READY_FROM_REHAB,
+    PAIN_MAX,
+    PAIN_MIN,
     STOP_FROM,
 )
 
-LOWEST_SCORE = 0  # no pain
-HIGHEST_SCORE = 10  # worst imaginable
+LOWEST_SCORE = PAIN_MIN  # no pain
+HIGHEST_SCORE = PAIN_MAX  # worst imaginable
 
 
 def check_score(value: int) -> int:
@@ -42,7 +44,7 @@ def _not_ready_from(profile: Profile) -> int:
 
 
 def exercise_zone(score: int, profile: Profile) -> Zone:
-    """The zone of a score given right after an exercise (PROGRAMME.md §4b table)."""
+    """The zone of a score given right after an exercise (docs/programme.md §4b table)."""
     check_score(score)
     if score >= STOP_FROM:
         return Zone.STOP

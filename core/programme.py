@@ -201,6 +201,7 @@ SESSION_MINUTES_RANGE = (session_minutes((MIN_LEVEL,) * len(EXERCISES)),
                          session_minutes((MAX_LEVEL,) * len(EXERCISES)))
 
 # ---- pain limits (docs/programme.md §4b) -----------------------------------------------
+PAIN_MIN, PAIN_MAX = 0, 10  # the 0-10 numeric pain scale, 0 none and 10 worst imaginable [SILB07]
 # Upper bound of each zone, inclusive, per profile. The default is pain-free because the
 # article asks for a pain-free range [LIIRA25]; the rehab profile allows up to 5/10 during
 # activity as in the pain-monitoring model [SILB07].

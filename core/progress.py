@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 
 from core.consistency import consistency, counts, week_start
 from core.model import History, Runner, Snapshot
-from core.programme import CHART_WEEKS, DEFAULT_SESSIONS_PER_WEEK, EXERCISES, MAX_LEVEL
+from core.programme import CHART_WEEKS, DEFAULT_SESSIONS_PER_WEEK, EXERCISES, MAX_LEVEL, PAIN_MAX
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +52,7 @@ def progress_text(runner: Runner, history: History, today: date) -> str:
     for index, exercise in enumerate(EXERCISES):
         level = runner.level(index)
         last = _last_pain(history, index)
-        tail = f" (last pain {last}/10)" if last is not None else ""
+        tail = f" (last pain {last}/{PAIN_MAX})" if last is not None else ""
         lines.append(f"• {exercise.short}: level {level}/{MAX_LEVEL}{tail}")
     lines.append("")
     lines.append(f"This week: {week.this_week}/{week.target} sessions"

@@ -1,6 +1,6 @@
 """Next level per exercise, from pain scores, next-morning checks and gaps.
 
-Every decision carries the one line the runner sees (PROGRAMME.md §4: "every decision is
+Every decision carries the one line the runner sees (docs/programme.md §4: "every decision is
 shown to the runner with its one-line reason"). Thresholds live in core/programme.py.
 """
 
@@ -33,6 +33,7 @@ from core.programme import (
     INJURY_HOLD_GREEN_SESSIONS,
     MAX_LEVEL,
     MIN_LEVEL,
+    PAIN_MAX,
 )
 from core.schedule import local_date
 from core.screening import level_cap
@@ -163,11 +164,11 @@ def _green_and_done(result: ExerciseResult, profile: Profile) -> bool:
 def after_exercise(runner: Runner, result: ExerciseResult) -> Decision:
     exercise, zone = result.exercise, _zone(result, runner.profile)
     if zone in LOWER_NEXT_TIME:
-        return _one_down(runner, exercise, f"pain {result.pain}/10 today", Cause.PAIN)
+        return _one_down(runner, exercise, f"pain {result.pain}/{PAIN_MAX} today", Cause.PAIN)
     if result.outcome is Outcome.TOO_HARD:
         return _one_down(runner, exercise, "it was too hard today", Cause.TOO_HARD)
     if zone is Zone.AMBER:
-        return _hold(runner, exercise, f"pain {result.pain}/10, try a smaller range")
+        return _hold(runner, exercise, f"pain {result.pain}/{PAIN_MAX}, try a smaller range")
     if result.outcome is Outcome.SKIPPED:
         return _hold(runner, exercise, "skipped today")
     if result.outcome is Outcome.DONE and zone is Zone.GREEN:
@@ -275,7 +276,8 @@ def _after_settled_morning(runner: Runner, history: History, sessions: Sequence[
     if level >= level_cap(runner, exercise):
         return _hold(runner, exercise, _top(runner, exercise))
     if _sessions_still_needed(runner, history, sessions, exercise) > 0:
-        return _hold(runner, exercise, next_step_hint(runner, replace(history, sessions=tuple(sessions)), exercise, today))
+        so_far = replace(history, sessions=tuple(sessions))
+        return _hold(runner, exercise, next_step_hint(runner, so_far, exercise, today))
     allowed = next_step_from(runner, history, exercise)
     if allowed is not None and today < allowed:
         return _hold(runner, exercise, f"one step a week: you can move up from {short_date(allowed)}")

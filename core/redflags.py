@@ -125,7 +125,8 @@ RED_FLAGS: tuple[RedFlag, ...] = (
     RedFlag(
         key="systemic",
         label="Hot swollen joint, fever, night pain",
-        screen="A red, hot, swollen joint, a fever, pain that is constant at rest or wakes you, or unexplained weight loss",
+        screen=("A red, hot, swollen joint, a fever, pain that is constant at rest or wakes you, or unexplained "
+                "weight loss"),
         advice=("Please get seen: today for a hot, swollen joint or a fever (in the UK, NHS 111); your GP "
                 "for constant or night pain or weight loss.\n"
                 "Those need a doctor rather than an exercise plan."),

@@ -1,4 +1,4 @@
-"""The single-leg heel-rise self-test (PROGRAMME.md §5): scoring, retest timing, input.
+"""The single-leg heel-rise self-test (docs/programme.md §5): scoring, retest timing, input.
 
 Results are set against the medians of Hébert-Losier et al. 2017 [HL17] (n = 566),
 not the older "25 is normal" criterion of Lunsford & Perry 1995

@@ -5,7 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 from core.model import Schedule
-from core.programme import MOBILITY_MINUTES, MOBILITY_MOVES, SELFTEST_RETEST_DAYS, SESSION_MINUTES_RANGE
+from core.programme import (
+    MOBILITY_MINUTES,
+    MOBILITY_MOVES,
+    PAIN_MAX,
+    PAIN_MIN,
+    SELFTEST_RETEST_DAYS,
+    SESSION_MINUTES_RANGE,
+)
 from core.schedule import WEEKDAY_NAMES, choose_strength_days, next_strength_day
 
 HELP = (
@@ -26,7 +33,7 @@ BUTTON_PROBLEM = "That button didn't make sense to me; nothing changed."
 
 # The same words before a session and the next morning, so the two scores compare like with like.
 PAIN_QUESTION = "any pain or stiffness in your feet, ankles, calves, knees or hips right now?"
-PAIN_SCALE = "0 = none, 10 = worst imaginable."
+PAIN_SCALE = f"{PAIN_MIN} = none, {PAIN_MAX} = worst imaginable."
 MOBILITY_DRILL = (f"The mobility drill ({MOBILITY_MINUTES[0]}-{MOBILITY_MINUTES[1]} min, only what feels "
                   f"comfortable): {MOBILITY_MOVES}.")
 MOBILITY_OFFER = f"Optional first, {MOBILITY_MINUTES[0]}-{MOBILITY_MINUTES[1]} min of mobility: {MOBILITY_MOVES}."

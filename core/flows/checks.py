@@ -18,7 +18,7 @@ from core.flows.nudges import on_nudge_skip, on_nudge_snooze, on_nudge_start
 from core.flows.summary import weekly_summary
 from core.model import Direction, MorningCheck, Session
 from core.pain import parse_score
-from core.programme import CHECK_IN_AFTER_MISSED_WEEKS, SNOOZE_MINUTES, STOP_FROM, session_minutes
+from core.programme import CHECK_IN_AFTER_MISSED_WEEKS, PAIN_MAX, SNOOZE_MINUTES, STOP_FROM, session_minutes
 from core.progression import decisions_after_morning
 from core.redflags import REVIEW_ADVICE
 from core.schedule import ReminderKind, next_strength_day
@@ -120,9 +120,9 @@ async def on_morning(turn: Turn, arg: str) -> None:
         turn.notice("That check is no longer open; nothing changed.")
         return
     if session.morning is not None:
-        turn.notice(f"Already noted: {session.morning.score}/10 ✓")
+        turn.notice(f"Already noted: {session.morning.score}/{PAIN_MAX} ✓")
         return
-    turn.chosen(f"This morning: {score}/10")
+    turn.chosen(f"This morning: {score}/{PAIN_MAX}")
     take_morning(turn, session, score)
 
 
@@ -135,7 +135,8 @@ def take_morning(turn: Turn, session: Session, score: int) -> None:
         head = "Settled overnight ✓"
     else:
         eased = any(d.direction is Direction.REGRESS for d in decisions)
-        head = (f"It didn't settle overnight ({score}/10 vs {session.readiness or 0}/10 before the session), "
+        before = session.readiness or 0
+        head = (f"It didn't settle overnight ({score}/{PAIN_MAX} vs {before}/{PAIN_MAX} before the session), "
                 + ("so we ease off:" if eased else "so no step up this time."))
     parts = [head, "\n".join(lines)]
     if referral_due(turn.runner, turn.history, turn.today, turn.now):
@@ -143,8 +144,8 @@ def take_morning(turn: Turn, session: Session, score: int) -> None:
         parts.append(REVIEW_ADVICE)
     turn.say("\n\n".join(p for p in parts if p))
     if score >= STOP_FROM:
-        stop_for_red_flag(turn, "pain", f"Please rest and have it checked by a clinician.\nPain at {score}/10 the "
-                                        "morning after is too much to train on.")
+        stop_for_red_flag(turn, "pain", "Please rest and have it checked by a clinician.\n"
+                                        f"Pain at {score}/{PAIN_MAX} the morning after is too much to train on.")
 
 
 async def morning_text(turn: Turn, text: str) -> bool:
@@ -153,7 +154,7 @@ async def morning_text(turn: Turn, text: str) -> bool:
     session = pending_morning(turn, turn.today) if score is not None else None
     if session is None or score is None or not turn.runner.onboarded:
         return False
-    turn.say(f"This morning: {score}/10 ✓")
+    turn.say(f"This morning: {score}/{PAIN_MAX} ✓")
     take_morning(turn, session, score)
     return True
 

@@ -13,7 +13,14 @@ from core.consistency import consistency
 from core.model import Direction, ExerciseResult, History, Outcome, Runner, Session, SessionStatus, Zone
 from core.pain import exercise_zone
 from core.programme import DEFAULT_SESSIONS_PER_WEEK, EXERCISES
-from core.progression import COUNTS_TOWARD_PROGRESS, after_exercise, apply, as_level_changes, decisions_after_session, summary_lines
+from core.progression import (
+    COUNTS_TOWARD_PROGRESS,
+    after_exercise,
+    apply,
+    as_level_changes,
+    decisions_after_session,
+    summary_lines,
+)
 from core.redflags import REVIEW_ADVICE
 from core.texts import RUN_EASY, short_date
 from core.trend import referral_due

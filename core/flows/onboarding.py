@@ -18,8 +18,10 @@ from core.programme import (
     AMBER_MAX_REHAB,
     CLEARANCE_REMINDER_DAYS,
     INJURY_HOLD_GREEN_SESSIONS,
-    SESSION_MINUTES_RANGE,
+    MIN_LEVEL,
+    PAIN_MAX,
     SESSIONS_PER_WEEK_CHOICES,
+    SESSION_MINUTES_RANGE,
 )
 from core.redflags import CLOT, SCREENED, Urgency
 from core.screening import HEALTH_ITEMS, INJURY_QUESTION, Route, clearance_reasons, hold_advice
@@ -174,7 +176,8 @@ async def on_clearance(turn: Turn, action: str, arg: str) -> None:
     turn.update_runner(clearance_reminder_at=None)
     if turn.runner.injury_history:
         turn.ask("rehab", ("Good. One more: did a clinician diagnose a tendinopathy (for example Achilles) "
-                           f"and clear you to train with some discomfort, up to {AMBER_MAX_REHAB}/10?"), yes_no("rehab"))
+                           f"and clear you to train with some discomfort, up to {AMBER_MAX_REHAB}/{PAIN_MAX}?"),
+                 yes_no("rehab"))
     else:
         ask_schedule_question(turn, "days", "onboard")
 
@@ -183,12 +186,13 @@ async def on_rehab(turn: Turn, action: str, arg: str) -> None:
     turn.chosen("Yes" if arg == "yes" else "No")
     if arg == "yes":
         turn.update_runner(profile=Profile.REHAB)
-        turn.say(f"Then I'll use the pain-monitoring limits from tendon research: up to {AMBER_MAX_REHAB}/10 during "
-                 "an exercise is acceptable, as long as it settles by the next morning (Silbernagel 2007).")
+        turn.say("Then I'll use the pain-monitoring limits from tendon research: up to "
+                 f"{AMBER_MAX_REHAB}/{PAIN_MAX} during an exercise is acceptable, as long as it settles by the next "
+                 "morning (Silbernagel 2007).")
     else:
         turn.update_runner(profile=Profile.PAIN_FREE)
-    turn.say(f"You'll stay on level 1 until you've had {number_word(INJURY_HOLD_GREEN_SESSIONS)} sessions in which "
-             "everything felt easy.")
+    turn.say(f"You'll stay on level {MIN_LEVEL} until you've had {number_word(INJURY_HOLD_GREEN_SESSIONS)} sessions "
+             "in which everything felt easy.")
     ask_schedule_question(turn, "days", "onboard")
 
 

@@ -87,8 +87,9 @@ def ask_target(turn: Turn) -> None:
         # One or two run days leave no choice: two a week, a non-run day making up the second
         # when there is only one run day (the summary says which).
         if len(days) < DEFAULT_SESSIONS_PER_WEEK:
-            turn.say(f"With {number_word(len(days))} run day a week, I'll plan {number_word(DEFAULT_SESSIONS_PER_WEEK)} "
-                     "strength sessions: one before your run, one on a non-run day at the same time.")
+            turn.say(f"With {number_word(len(days))} run day a week, I'll plan "
+                     f"{number_word(DEFAULT_SESSIONS_PER_WEEK)} strength sessions: one before your run, one on a "
+                     "non-run day at the same time.")
         _answered(turn, "target", target=str(DEFAULT_SESSIONS_PER_WEEK))
         return
     turn.ask("target", "How many strength sessions a week? Two is a great start; three if you run often.",

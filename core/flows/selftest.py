@@ -1,4 +1,4 @@
-"""/selftest: the single-leg heel-raise test (PROGRAMME.md §5) [HL17]."""
+"""/selftest: the single-leg heel-raise test (docs/programme.md §5) [HL17]."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from core.flows.summary import trained_on
 from core.model import SelfTest, Zone
 from core.pain import exercise_zone
 from core.programme import (
+    PAIN_MAX,
     SELFTEST_AGE_ESTIMATES,
     SELFTEST_BPM,
     SELFTEST_MINUTES,
@@ -20,7 +21,7 @@ from core.programme import (
     SELFTEST_WARM_UP_RISES,
 )
 from core.selftest import last_scored_test, parse_reps, score_self_test
-from core.texts import BUTTON_PROBLEM, RUN_EASY, short_date
+from core.texts import BUTTON_PROBLEM, PAIN_SCALE, RUN_EASY, short_date
 from core.turn import Choice, Turn
 
 RETEST_WEEKS = f"{SELFTEST_RETEST_DAYS[0] // 7}-{SELFTEST_RETEST_DAYS[1] // 7} weeks"
@@ -91,7 +92,7 @@ async def on_reps_text(turn: Turn, text: str) -> bool:
     if side == "left":
         ask_reps(turn, "right", left=str(reps))
     else:
-        turn.ask("selftest_pain", "Did the test hurt? Pain during it, 0 = none, 10 = worst imaginable.",
+        turn.ask("selftest_pain", f"Did the test hurt? Pain during it, {PAIN_SCALE}",
                  pain_rows("pain"), keep_data=True, right=str(reps))
     return True
 
@@ -101,7 +102,7 @@ async def on_pain(turn: Turn, action: str, arg: str) -> None:
     if score is None:
         turn.notice(BUTTON_PROBLEM)
         return
-    turn.chosen(f"Pain: {score}/10")
+    turn.chosen(f"Pain: {score}/{PAIN_MAX}")
     turn.set_data(pain=str(score))
     if turn.runner.sex is None and not turn.data("asked") and score < SELFTEST_PAIN_NOT_SCORED:
         turn.ask("selftest_sex", "To compare with the study norms (which differ for men and women), which should "
@@ -142,15 +143,15 @@ def _finish(turn: Turn) -> None:
     turn.history = replace(turn.history, self_tests=turn.history.self_tests + (test,))
     if pain >= SELFTEST_PAIN_NOT_SCORED:
         # A painful count measures the pain more than the calf: kept as a pain report, not scored.
-        lines = [f"Saved as a pain report, not compared with the norms: at {pain}/10 the count says more "
+        lines = [f"Saved as a pain report, not compared with the norms: at {pain}/{PAIN_MAX} the count says more "
                  "about the pain than about your strength."]
     else:
         lines = list(score_self_test(left, right, turn.runner.sex, turn.runner.age_band, previous).lines)
     zone = exercise_zone(pain, turn.runner.profile)
     if zone is Zone.STOP:
         turn.say("\n".join(lines))
-        stop_for_red_flag(turn, "pain", f"Please have it checked by a clinician.\nPain at {pain}/10 during the test "
-                                        "is too much to train on.")
+        stop_for_red_flag(turn, "pain", "Please have it checked by a clinician.\n"
+                                        f"Pain at {pain}/{PAIN_MAX} during the test is too much to train on.")
         return
     extra = f"\n\nIt hurt more than it should, so take it easy and tell me in your next session. {RUN_EASY}" \
         if zone is Zone.RED else ""

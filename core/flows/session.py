@@ -17,7 +17,7 @@ from core.flows.ending import (
 from core.flows.hold import ask_hold, stop_for_red_flag
 from core.model import ExerciseResult, Outcome, Session, SessionStatus, Zone
 from core.pain import exercise_zone, parse_score, readiness_zone
-from core.programme import EXERCISES, GENERAL_CUES, STOP_FROM, level_minutes
+from core.programme import EXERCISES, GENERAL_CUES, PAIN_MAX, STOP_FROM, level_minutes
 from core.progression import gap_decisions
 from core.schedule import next_strength_day
 from core.texts import BUTTON_PROBLEM, MOBILITY_OFFER, PAIN_QUESTION, PAIN_SCALE, RUN_EASY, short_date
@@ -92,7 +92,7 @@ async def on_readiness(turn: Turn, action: str, arg: str) -> None:
     if score is None or session is None:
         turn.notice(BUTTON_PROBLEM)
         return
-    turn.chosen(f"Pain now: {score}/10")
+    turn.chosen(f"Pain now: {score}/{PAIN_MAX}")
     session = replace(session, readiness=score)
     zone = readiness_zone(score, turn.runner.profile)
     if zone is Zone.GREEN:
@@ -104,10 +104,11 @@ async def on_readiness(turn: Turn, action: str, arg: str) -> None:
     turn.save_session(replace(session, status=SessionStatus.NOT_READY, ended_at=turn.now))
     turn.update_runner(snoozed_until=None)  # no nudge comes back today
     if zone is Zone.STOP:
-        stop_for_red_flag(turn, "pain", f"Please rest and get it checked by a clinician.\nPain at {score}/10 "
+        stop_for_red_flag(turn, "pain", f"Please rest and get it checked by a clinician.\nPain at {score}/{PAIN_MAX} "
                                         "before you've even started is too much to train on.")
         return
-    turn.ask("idle", (f"At {score}/10, let's skip strength work today and let it settle; no more reminders today. "
+    turn.ask("idle", (f"At {score}/{PAIN_MAX}, let's skip strength work today and let it settle; "
+                      "no more reminders today. "
                       f"{RUN_EASY} If the pain is still there in a few days, please see a clinician.\n\n"
                       f"{MOBILITY_OFFER}"), (MOBILITY_BUTTON,))
 
@@ -211,14 +212,15 @@ async def on_pain(turn: Turn, action: str, arg: str) -> None:
     if score is None or turn.history.active_session is None:
         turn.notice(BUTTON_PROBLEM)
         return
-    turn.chosen(f"Pain: {score}/10")
+    turn.chosen(f"Pain: {score}/{PAIN_MAX}")
     outcome = Outcome(turn.data("outcome", Outcome.DONE.value))
     zone = exercise_zone(score, turn.runner.profile)
     _record(turn, index, outcome if zone is not Zone.STOP else Outcome.STOPPED, score)
     if zone is Zone.STOP:
         finish_session(turn, SessionStatus.STOPPED, quiet=True)
-        stop_for_red_flag(turn, "pain", f"Please stop here and have it checked by a clinician.\nPain at {score}/10 "
-                                        f"(from {STOP_FROM} up) means we stop the session and pause the programme.",
+        stop_for_red_flag(turn, "pain", "Please stop here and have it checked by a clinician.\n"
+                                        f"Pain at {score}/{PAIN_MAX} (from {STOP_FROM} up) means we stop the session "
+                                        "and pause the programme.",
                           exercises=(index,))
         return
     result = turn.history.active_session.result_for(index) if turn.history.active_session else None

@@ -15,6 +15,7 @@ from core.programme import (
     GAP_ONE_LEVEL_DAYS,
     GREEN_MAX,
     MORNING_CHOICES,
+    PAIN_MAX,
     PAUSE_DAYS_CHOICES,
     PAUSE_MAX_DAYS,
     REDUCED_LOAD_DAYS_FOR_REVIEW,
@@ -44,8 +45,8 @@ def ask_menu(turn: Turn) -> None:
     schedule = turn.runner.schedule
     assert schedule is not None
     notes = "on" if schedule.offday_notes else "off"
-    profile = (f"rehab (up to {AMBER_MAX_REHAB}/10)" if turn.runner.profile is Profile.REHAB
-               else f"pain-free (up to {GREEN_MAX}/10)")
+    profile = (f"rehab (up to {AMBER_MAX_REHAB}/{PAIN_MAX})" if turn.runner.profile is Profile.REHAB
+               else f"pain-free (up to {GREEN_MAX}/{PAIN_MAX})")
     turn.ask("settings", (schedule_summary(schedule, turn.today)
                           + f"\nMorning check: {schedule.morning_time.strftime('%H:%M')}. Off-day notes: {notes}."
                           + f"\nPain limits: {profile}.\n\nWhat would you like to change?"), MENU)
@@ -107,8 +108,9 @@ async def _take_morning(turn: Turn, text: str) -> None:
 
 
 def ask_profile(turn: Turn) -> None:
-    turn.ask("profile", (f"Pain-free limits (default) keep every exercise at {GREEN_MAX}/10 or less. Rehab limits "
-                         f"allow up to {AMBER_MAX_REHAB}/10, and are only for a tendinopathy a clinician diagnosed and cleared "
+    turn.ask("profile", (f"Pain-free limits (default) keep every exercise at {GREEN_MAX}/{PAIN_MAX} or less. "
+                         f"Rehab limits allow up to {AMBER_MAX_REHAB}/{PAIN_MAX}, and are only for a tendinopathy "
+                         "a clinician diagnosed and cleared "
                          "you to load (Silbernagel 2007)."),
              ((("Pain-free", "profile", Profile.PAIN_FREE.value),
                ("Rehab: a clinician cleared me", "profile", Profile.REHAB.value)),))
@@ -145,7 +147,8 @@ async def on_pause_reason(turn: Turn, action: str, arg: str) -> None:
         return
     turn.chosen(label)
     if arg == "injury":
-        turn.say(f"Sorry to hear it. If it doesn't settle within {number_word(REDUCED_LOAD_DAYS_FOR_REVIEW // 7)} weeks, "
+        weeks = number_word(REDUCED_LOAD_DAYS_FOR_REVIEW // 7)
+        turn.say(f"Sorry to hear it. If it doesn't settle within {weeks} weeks, "
                  "or it changes how you "
                  "walk or run, please get it looked at by a physio or GP.")
     turn.ask("pause_length", "For how long? Tap one, or type the date you'll be back (YYYY-MM-DD).",

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from core.consistency import consistency, week_start
 from core.model import Session, SessionStatus
-from core.programme import DEFAULT_SESSIONS_PER_WEEK, EXERCISES
+from core.programme import DEFAULT_SESSIONS_PER_WEEK, EXERCISES, PAIN_MAX
 from core.progress import progress_data
 from core.progression import summary_lines_for_changes
 from core.redflags import REVIEW_ADVICE
@@ -37,7 +37,7 @@ async def weekly_summary(turn: Turn, day: date) -> None:
              + (f", {week.weeks_in_a_row} weeks in a row on target" if week.weeks_in_a_row > 1 else "")]
     trend = weekly_trend(history, sunday)
     if trend.this_week is not None:
-        lines.append(f"Morning pain average: {trend.this_week:.1f}/10"
+        lines.append(f"Morning pain average: {trend.this_week:.1f}/{PAIN_MAX}"
                      + (" (up on last week, so no level rises this week)" if trend.rising else ""))
     changes = [c for c in history.level_changes if monday <= local_date_of(c.decided_at, zone) <= sunday]
     if changes:

@@ -376,3 +376,21 @@ async def test_the_same_change_for_all_five_is_one_line() -> None:
     opened = texts(await chat.send("/session"))
     assert "All five: level 3 → 2 — 19 days since your last session, so easing back in" in opened
     assert opened.count("level 3 → 2") == 1
+
+
+# ---- cues: in full the first time at a level, then on request --------------------------------------
+
+
+@pytest.mark.asyncio
+async def test_full_cues_come_the_first_time_at_a_level_and_how_shows_them_again() -> None:
+    world, chat = await onboarded()
+    first = texts(await chat.send("/session")) + texts(await chat.press("0"))
+    assert "Both hands rest on the wall or counter" in first and "4 × 20 s hold; 20 s rest between sets" in first
+    await finish_exercises(chat, ("0",) * 5)
+    world.later(days=2)
+    await chat.send("/session")
+    again = texts(await chat.press("0"))
+    assert "Both hands rest on the wall" not in again and "Tap “How?” to see the cues again." in again
+    shown = texts(await chat.press("How?"))
+    assert "Both hands rest on the wall or counter" in shown and "1/5 Isometric calf-raise hold" in shown
+    assert "how much pain" in texts(await chat.press("Done"))  # the buttons shown before still work
