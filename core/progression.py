@@ -41,7 +41,7 @@ from core.texts import number_word, short_date
 from core.trend import Trend, morning_settled, weekly_trend
 
 __all__ = ["COUNTS_TOWARD_PROGRESS", "Cause", "Decision", "Trend", "after_exercise", "apply", "as_level_changes",
-           "decisions_after_morning", "decisions_after_session", "gap_decisions", "next_step_hint", "summary_lines",
+           "decisions_after_morning", "decisions_after_session", "gap_decisions", "next_step_from", "next_step_hint", "summary_lines",
            "summary_lines_for_changes", "weekly_trend"]
 
 

@@ -24,7 +24,8 @@ from core.programme import (
     ZONE_CHOICES,
     session_minutes,
 )
-from core.schedule import WEEKDAY_NAMES, choose_strength_days, is_fixed_offset, parse_clock_time, parse_timezone
+from core.schedule import WEEKDAY_NAMES, choose_strength_days
+from core.zones import is_fixed_offset, parse_clock_time, parse_timezone
 from core.texts import number_word, schedule_summary
 from core.turn import Turn
 

@@ -20,7 +20,7 @@ from core.programme import (
     PAUSE_MAX_DAYS,
     REDUCED_LOAD_DAYS_FOR_REVIEW,
 )
-from core.schedule import parse_clock_time
+from core.zones import parse_clock_time
 from core.texts import BUTTON_PROBLEM, number_word, schedule_summary
 from core.turn import Turn
 

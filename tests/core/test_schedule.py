@@ -21,12 +21,10 @@ from core.schedule import (
     local_instant,
     local_time,
     next_strength_day,
-    parse_clock_time,
-    parse_timezone,
     reminders_between,
     session_start,
-    zone_for,
 )
+from core.zones import is_fixed_offset, parse_clock_time, parse_timezone, zone_for
 
 UTC = timezone.utc
 MINUTE = timedelta(minutes=1)
@@ -219,6 +217,13 @@ TIMEZONE_TABLE = [
     ("", None),
     ("   ", None),
     ("localtime", None),  # a tzdata file, not a place
+    ("paris", "Europe/Paris"),  # a city alone
+    ("new york", "America/New_York"),
+    ("New-York", "America/New_York"),
+    ("helsinki", "Europe/Helsinki"),
+    ("  Kolkata ", "Asia/Kolkata"),
+    ("sydney", "Australia/Sydney"),
+    ("atlantis", None),
 ]
 
 
@@ -229,6 +234,7 @@ def test_parse_timezone(text: str, expected: str | None) -> None:
     if parsed is not None:
         zone_for(parsed)  # everything we store can be used
         assert parse_timezone(parsed) == parsed
+        assert is_fixed_offset(parsed) == (parsed.startswith("UTC") and parsed != "UTC")  # these get the DST warning
 
 
 CLOCK_TABLE = [
