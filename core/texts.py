@@ -37,6 +37,7 @@ PAIN_SCALE = f"{PAIN_MIN} = none, {PAIN_MAX} = worst imaginable."
 MOBILITY_DRILL = (f"The mobility drill ({MOBILITY_MINUTES[0]}-{MOBILITY_MINUTES[1]} min, only what feels "
                   f"comfortable): {MOBILITY_MOVES}.")
 MOBILITY_OFFER = f"Optional first, {MOBILITY_MINUTES[0]}-{MOBILITY_MINUTES[1]} min of mobility: {MOBILITY_MOVES}."
+MOBILITY_INSTEAD = "If you'd like to move a little instead, tap below for a gentle mobility drill."
 
 # After a stop for pain or a red flag: what it means for the run that follows.
 RUN_EASY = "Keep today's run easy, or skip it if it still hurts."

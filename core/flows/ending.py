@@ -26,7 +26,7 @@ from core.texts import RUN_EASY, short_date
 from core.trend import referral_due
 from core.turn import Turn
 
-SESSION_STATES = frozenset({"readiness", "exercise", "pain", "wrong", "clot_check"})
+SESSION_STATES = frozenset({"readiness", "exercise", "pain", "wrong"})
 
 
 def record_level_decisions(turn: Turn, decisions: tuple) -> list[str]:

@@ -85,7 +85,11 @@ async def on_delete(turn: Turn, action: str, arg: str) -> None:
     turn.chosen("Cancelled")
     from core.conversation import STATES  # the router imports every flow
 
+    from core.flows.ending import SESSION_STATES
+
     back = turn.data("back", "idle")
+    if back in SESSION_STATES and turn.history.active_session is None:
+        back = "idle"  # the session closed meanwhile (its day ended): nothing to go back to
     if back in STATES and back not in ("idle", "new", "delete"):
         turn.say("Nothing was deleted. Back to where we were:")
         turn.goto(back, prompt=turn.data("back_prompt"), keep_data=True)

@@ -20,7 +20,15 @@ from core.pain import exercise_zone, parse_score, readiness_zone
 from core.programme import EXERCISES, GENERAL_CUES, PAIN_MAX, STOP_FROM, level_minutes
 from core.progression import gap_decisions
 from core.schedule import next_strength_day
-from core.texts import BUTTON_PROBLEM, MOBILITY_OFFER, PAIN_QUESTION, PAIN_SCALE, RUN_EASY, short_date
+from core.texts import (
+    BUTTON_PROBLEM,
+    MOBILITY_INSTEAD,
+    MOBILITY_OFFER,
+    PAIN_QUESTION,
+    PAIN_SCALE,
+    RUN_EASY,
+    short_date,
+)
 from core.turn import Turn
 
 WRONG = ("Something's wrong", "wrong", "")
@@ -60,7 +68,7 @@ def begin_session(turn: Turn, day: date | None = None) -> None:
         return
     if not_ready_on(turn.history, day) is not None:
         turn.ask("idle", ("Earlier today your legs weren't up to it, so no strength session today: let it "
-                          f"settle. {MOBILITY_OFFER}"), (MOBILITY_BUTTON,))
+                          f"settle. {MOBILITY_INSTEAD}"), (MOBILITY_BUTTON,))
         return
     if trained_today(turn.history, day):
         next_day = next_strength_day(runner.schedule, day + _ONE_DAY) if runner.schedule else None
@@ -110,7 +118,7 @@ async def on_readiness(turn: Turn, action: str, arg: str) -> None:
     turn.ask("idle", (f"At {score}/{PAIN_MAX}, let's skip strength work today and let it settle; "
                       "no more reminders today. "
                       f"{RUN_EASY} If the pain is still there in a few days, please see a clinician.\n\n"
-                      f"{MOBILITY_OFFER}"), (MOBILITY_BUTTON,))
+                      f"{MOBILITY_INSTEAD}"), (MOBILITY_BUTTON,))
 
 
 async def on_score_text(turn: Turn, text: str) -> bool:
