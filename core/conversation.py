@@ -68,7 +68,8 @@ async def run_command(turn: Turn, name: str, arg: str) -> None:
     if handler is None:
         turn.say(f"I don't know /{name[:30]}.\n\n{HELP}")
         return
-    if not turn.runner.onboarded and name not in BEFORE_ONBOARDING:
+    held = name == "resume" and turn.runner.clinician_hold  # the hold says "(or send /resume)" in the set-up too
+    if not turn.runner.onboarded and name not in BEFORE_ONBOARDING and not held:
         turn.say("Let's finish setting you up first.")
         await cmd_start(turn, "")
         return

@@ -19,6 +19,7 @@ from core.programme import (
     ADULT_AGE,
     EXERCISES,
     MAX_LEVEL,
+    MIN_LEVEL,
     POSTPARTUM_MONTHS,
     PREGNANCY_BRIDGE_MAX_LEVEL,
     RECENT_SURGERY_MONTHS,
@@ -45,10 +46,11 @@ INJURY = "injury"  # the third question's yes: a clearance reason too
 HEALTH_ITEMS: tuple[HealthItem, ...] = (
     HealthItem(YOUTH, f"Under {ADULT_AGE}", Route.CLEARANCE,
                f"you're under {ADULT_AGE}: do this with a parent's OK and a check by your doctor or physio. "
-               f"You'll stay on the {YOUTH_MAX_LEVEL} gentlest levels"),
+               f"You'll stay on levels {MIN_LEVEL}-{YOUTH_MAX_LEVEL}, the gentlest ones"),
     HealthItem(PREGNANT, f"Pregnant, or a baby in the last {POSTPARTUM_MONTHS} months", Route.CLEARANCE,
                "pregnancy or a recent birth: check with your midwife, doctor or physio first. The bridge "
-               f"stays on its {PREGNANCY_BRIDGE_MAX_LEVEL} short-hold levels (no long holds lying on your back)"),
+               f"stays on levels {MIN_LEVEL}-{PREGNANCY_BRIDGE_MAX_LEVEL}, with short holds only (no long holds "
+               "lying on your back)"),
     HealthItem("surgery", f"Surgery in the last {RECENT_SURGERY_MONTHS} months", Route.CLEARANCE,
                "recent surgery: your surgeon or physio should say when loading is safe"),
     HealthItem("exertion", "Chest pain, fainting or dizziness when exercising", Route.HOLD,

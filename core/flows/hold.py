@@ -94,7 +94,8 @@ async def on_hold_check(turn: Turn, action: str, arg: str) -> None:
         ask_hold(turn)
         return
     turn.chosen("Yes")
-    if needs_programme_review(turn.history):
+    # Two pauses in the set-up's screen say nothing about the programme; once training, they do.
+    if turn.runner.onboarded and needs_programme_review(turn.history):
         turn.ask("hold_review", (
             f"This is your second pause within {REPEAT_HOLD_DAYS // 7} weeks, so before any more sessions please "
             "have a clinician look at the programme itself (/export gives them every exercise and score). "

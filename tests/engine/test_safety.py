@@ -186,6 +186,26 @@ async def test_a_second_hold_within_four_weeks_asks_for_a_programme_review(days_
     assert [h.cleared_at is not None for h in world.snapshot.history.holds] == [True, True]
 
 
+@pytest.mark.asyncio
+async def test_resume_in_the_set_up_goes_to_the_clearance_and_screen_holds_need_no_programme_review() -> None:
+    world = make_world()
+    chat = world.chat()
+    await chat.send("/start")
+    await chat.press("Let's start")
+    await chat.press("Sore spot on a bone")
+    await chat.press("Done")
+    assert "I can take that from Tue 1 Dec" in texts(await chat.send("/resume"))
+    world.later(days=1)
+    assert "Did a doctor or physio check you" in texts(await chat.send("/resume"))
+    assert "Safety check 2/3" in texts(await chat.press("Yes, a clinician checked me"))
+    await chat.press("Groin pain when running")
+    await chat.press("Done")
+    world.later(days=1)
+    await chat.send("/resume")
+    resumed = texts(await chat.press("Yes, a clinician checked me"))  # a second hold, but no training yet
+    assert "look at the programme itself" not in resumed and "Safety check 3/3" in resumed
+
+
 # ---- 3. the readiness gate holds for the day ------------------------------------------------
 
 
