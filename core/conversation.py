@@ -68,6 +68,12 @@ async def run_command(turn: Turn, name: str, arg: str) -> None:
     if handler is None:
         turn.say(f"I don't know /{name[:30]}.\n\n{HELP}")
         return
+    if turn.dialogue.state == "clot_check" and name not in ("help", "export", "delete"):
+        # The swollen-calf follow-up decides whether this is an emergency: it comes first.
+        turn.say("First, please answer this: it decides how urgent it is.")
+        with turn.reasking():
+            STATES["clot_check"].ask(turn)
+        return
     held = name == "resume" and turn.runner.clinician_hold  # the hold says "(or send /resume)" in the set-up too
     if not turn.runner.onboarded and name not in BEFORE_ONBOARDING and not held:
         turn.say("Let's finish setting you up first.")

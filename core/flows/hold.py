@@ -129,6 +129,8 @@ def whom_to_see(turn: Turn) -> str:
     reason = turn.runner.clinician_hold or ""
     flag = red_flag(reason)
     item = health_item(reason)
+    if flag is not None and flag.urgency is Urgency.EMERGENCY:
+        return "Please see a doctor about what happened before you train again."  # the call was for then
     if flag is not None:
         return flag.advice_for(zone(turn)).split("\n", 1)[0]
     if item is not None:

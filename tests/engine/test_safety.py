@@ -77,6 +77,22 @@ async def test_an_emergency_stops_at_once_and_says_whom_to_call_first(zone: str,
     assert session.status is SessionStatus.STOPPED and [r.pain for r in session.results] == [1]
     assert world.snapshot.runner.clinician_hold is not None
     assert world.snapshot.history.current_hold is not None
+    world.later(days=1)
+    await chat.press("I've been checked")
+    later = texts(await chat.press("Not yet"))  # a day on, "call now" would be the wrong advice
+    assert "Please see a doctor about what happened before you train again." in later and " now." not in later
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("line", ["/session", "/start", "/resume", "/selftest"])
+async def test_the_swollen_calf_question_comes_before_anything_else(line: str) -> None:
+    world, chat = await onboarded()
+    await start_session(chat)
+    await chat.press("Something's wrong")
+    await chat.press("One calf swollen, warm or red")
+    asked = texts(await chat.send(line))
+    assert "short of breath" in asked and "Before we start" not in asked
+    assert first_line(await chat.press("Yes")) == "Call 999 or 112 now."
 
 
 @pytest.mark.asyncio
