@@ -10,12 +10,11 @@ newer file updates the same events instead of adding copies.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone, tzinfo
 
 from core.model import Runner
-from core.programme import CALENDAR_RUN_MINUTES, CALENDAR_WEEKS, EXERCISES, SESSION_MINUTES
+from core.programme import CALENDAR_RUN_MINUTES, CALENDAR_WEEKS, EXERCISES, session_minutes
 from core.schedule import local_instant, session_start, zone_for
 
 SESSION, RUN = "session", "run"
@@ -45,19 +44,13 @@ class CalendarPlan:
     events: tuple[PlannedEvent, ...]
 
 
-def session_minutes(runner: Runner) -> int:
-    """How long today's five exercises take at the runner's levels, within the 15-20 min [LIIRA25]."""
-    total = sum(exercise.level(runner.level(index)).minutes for index, exercise in enumerate(EXERCISES))
-    return max(SESSION_MINUTES[0], min(SESSION_MINUTES[1], math.ceil(total)))
-
-
 def calendar_plans(runner: Runner, pseudonym: str, today: date, now: datetime) -> tuple[CalendarPlan, CalendarPlan]:
     """The sessions calendar and the run-days calendar for the next CALENDAR_WEEKS weeks."""
     schedule = runner.schedule
     if schedule is None:
         raise ValueError("a runner without a schedule has no calendar")
     zone = zone_for(schedule.timezone)
-    minutes = session_minutes(runner)
+    minutes = session_minutes(runner.levels)  # the five exercises at the runner's levels, from their doses
     levels = ", ".join(f"{e.short} {runner.level(i)}" for i, e in enumerate(EXERCISES))
     run_at = schedule.run_time.strftime("%H:%M")
     sequence = max(0, int((now - _EPOCH).total_seconds() // 60))

@@ -17,5 +17,5 @@ CITATIONS: dict[str, str] = {
 
 
 def cite(*keys: str) -> tuple[str, ...]:
-    """The references for these keys, each as "[KEY] reference"."""
+    """The references for these keys, each as the key in brackets and then the reference."""
     return tuple(f"[{key}] {CITATIONS[key]}" for key in keys)

@@ -16,10 +16,10 @@ ONE_WEEK = timedelta(days=7)
 
 
 def counts(session: Session) -> bool:
-    """A finished session, or one stopped early after at least one exercise was done."""
+    """A finished session, or one stopped or left unfinished after at least one exercise was done."""
     if session.status is SessionStatus.COMPLETED:
         return True
-    if session.status is SessionStatus.STOPPED:
+    if session.status in (SessionStatus.STOPPED, SessionStatus.PARTIAL):
         return any(r.outcome is Outcome.DONE for r in session.results)
     return False
 

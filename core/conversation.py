@@ -7,7 +7,10 @@ foreign, stale and double presses get a short notice and change nothing.
 from __future__ import annotations
 
 from core.events import Command, Due, Event, Press, Text
-from core.flows import checks, documents, idle, link, onboarding, questions, selftest, session, settings
+from core.flows import (
+    checks, documents, hold, idle, link, onboarding, questions, selftest, session, settings, wrong,
+)
+from core.flows.ending import close_unfinished
 from core.flows.base import OnCommand, State
 from core.payloads import PayloadProblem
 from core.texts import HELP
@@ -15,7 +18,7 @@ from core.turn import Turn
 
 STATES: dict[str, State] = {
     **onboarding.STATES, **questions.STATES, **session.STATES, **idle.STATES, **settings.STATES,
-    **selftest.STATES, **link.STATES,
+    **selftest.STATES, **link.STATES, **hold.STATES, **wrong.STATES,
 }
 
 PRESS_PROBLEMS = {
@@ -34,7 +37,7 @@ async def cmd_start(turn: Turn, arg: str) -> None:
         idle.show_idle(turn, "Welcome back! You're all set up. /settings changes your schedule; "
                              "/session starts a session.")
     elif runner.clinician_hold:
-        onboarding.ask_hold(turn)
+        hold.ask_hold(turn)
     elif turn.dialogue.state in STATES and turn.dialogue.state not in ("new", "idle", "welcome"):
         turn.say("Let's carry on where we left off.")
         STATES[turn.dialogue.state].ask(turn)
@@ -72,18 +75,34 @@ async def run_command(turn: Turn, name: str, arg: str) -> None:
     if handler is None:
         turn.say(f"I don't know /{name[:30]}.\n\n{HELP}")
         return
-    if not turn.runner.onboarded and name not in BEFORE_ONBOARDING:
+    if turn.dialogue.state == "clot_check" and name not in ("help", "export", "delete"):
+        # The swollen-calf follow-up decides whether this is an emergency: it comes first.
+        turn.say("First, please answer this: it decides how urgent it is.")
+        with turn.reasking():
+            STATES["clot_check"].ask(turn)
+        return
+    held = name == "resume" and turn.runner.clinician_hold  # the hold says "(or send /resume)" in the set-up too
+    if not turn.runner.onboarded and name not in BEFORE_ONBOARDING and not held:
         turn.say("Let's finish setting you up first.")
         await cmd_start(turn, "")
         return
     await handler(turn, arg)
 
 
+def _close_yesterdays(turn: Turn) -> None:
+    """A session left open past its local day closes first, and the runner hears why."""
+    line = close_unfinished(turn)
+    if line:
+        turn.say(line)
+
+
 async def dispatch(turn: Turn, event: Event) -> None:
     match event:
         case Command(name, arg):
+            _close_yesterdays(turn)
             await run_command(turn, name, arg)
         case Text(text):
+            _close_yesterdays(turn)
             await _on_text(turn, text)
         case Press(payload):
             await _on_press(turn, payload)
@@ -130,6 +149,10 @@ async def _on_press(turn: Turn, payload: str) -> None:
             with copy.reasking():
                 state.ask(copy)
             turn.replies.extend(copy.replies)
+        return
+    line = close_unfinished(turn)
+    if line:  # yesterday's session buttons: the session is closed now, not carried on
+        idle.show_idle(turn, f"{line} Send /session for today's.")
         return
     state = STATES.get(turn.dialogue.state)
     if state is None or state.press is None:

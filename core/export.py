@@ -24,8 +24,9 @@ EXPORT_SCHEMA_VERSION = 2
 README: dict[str, str] = {
     "schema_version": "The version of this file's layout; it goes up when sections or their fields change.",
     "exported_at": "When this file was made (UTC).",
-    "runner": "You as Tiptoe knows you: name, pain-limit profile, levels, any pause or hold, and the sex and "
-              "age band you gave for the self-test norms.",
+    "runner": "You as Tiptoe knows you: name, pain-limit profile, levels, any pause or hold, what the start-up "
+              "safety screen found, when a physio/GP review was last suggested, and the sex and age band you "
+              "gave for the self-test norms.",
     "schedule": "Your run days and time, time zone, reminder lead, strength days, morning-check time and "
                 "off-day notes.",
     "settings": "Other choices you made, such as where reminders go when two chats are linked.",
@@ -36,6 +37,8 @@ README: dict[str, str] = {
     "sessions": "Every session: date, readiness pain, each exercise with its level, outcome and pain score, "
                 "and the next-morning check.",
     "level_changes": "Every level change and the one-line reason you were shown.",
+    "holds": "Every time the coach paused your programme until a clinician checked you: why, when, which "
+             "exercises, and when you were cleared.",
     "self_tests": "Every heel-raise self-test: reps per leg and any pain.",
     "reminders": "Every reminder planned for you: what, for which day, when it was due, where it went, and "
                  "whether it was sent (and when), missed, skipped or cancelled.",

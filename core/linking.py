@@ -22,6 +22,7 @@ from core.model import Runner, Snapshot, UserRef
 
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford's base 32: no I, L, O or U to misread
 CODE_LENGTH = 8  # 40 bits: guessing is hopeless at a few tries a minute
+EXAMPLE_CODE = "K7QM-X2PD"  # what a code looks like, in the messages that ask for one
 _TYPO = str.maketrans({"O": "0", "I": "1", "L": "1", "U": "V"})
 _CODE_TEXT = re.compile(r"[0-9A-Za-z][0-9A-Za-z\- ]{6,14}[0-9A-Za-z]")
 

@@ -12,7 +12,7 @@ from enum import StrEnum
 
 
 class Profile(StrEnum):
-    """Which pain limits apply (PROGRAMME.md §4b)."""
+    """Which pain limits apply (docs/programme.md §4b)."""
 
     PAIN_FREE = "pain_free"  # the article's default: work in a pain-free range
     REHAB = "rehab"  # clinician-diagnosed tendinopathy, cleared to load [SILB07]
@@ -40,8 +40,9 @@ class SessionStatus(StrEnum):
     ACTIVE = "active"
     COMPLETED = "completed"  # went through all five exercises (some may be skipped)
     STOPPED = "stopped"  # ended early by the runner, pain or a red flag
-    NOT_READY = "not_ready"  # readiness pain too high: no session today
+    NOT_READY = "not_ready"  # readiness pain too high: no session that local day
     SKIPPED = "skipped"  # the runner skipped the planned day
+    PARTIAL = "partial"  # left unfinished and closed when its local day ended
 
 
 class Direction(StrEnum):
@@ -114,6 +115,9 @@ class Runner:
     age_band: int | None = None  # 20, 30, ... 70, only for self-test norms
     links: tuple[LinkedChat, ...] = ()  # every identity of a runner linked across platforms; () if not linked
     remind_all_chats: bool = False  # linked: reminders to every chat, not only the one used last
+    screen_flags: frozenset[str] = frozenset()  # what the start-up screen found (core/screening.py)
+    referral_shown_at: datetime | None = None  # when we last suggested a physio/GP review
+    clearance_reminder_at: datetime | None = None  # "Remind me later" on the clearance step, due then
 
     def level(self, index: int) -> int:
         return self.levels[index]
@@ -208,12 +212,33 @@ class SelfTest:
 
 
 @dataclass(frozen=True, slots=True)
+class Hold:
+    """A clinician hold: no training from `started_at` until the runner says a clinician cleared them.
+
+    `exercises` are the ones that restart at level 1 when it is cleared: the one that hurt
+    for an exercise's 7+/10, every exercise for anything else.
+    """
+
+    number: int  # 1, 2, 3 ... per runner
+    reason: str  # a red-flag key, "pain", "emergency", "exertion" ...
+    started_at: datetime
+    exercises: tuple[int, ...]
+    cleared_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class History:
     """What the runner did, oldest first."""
 
     sessions: tuple[Session, ...] = ()
     level_changes: tuple[LevelChange, ...] = ()
     self_tests: tuple[SelfTest, ...] = ()
+    holds: tuple[Hold, ...] = ()
+
+    @property
+    def current_hold(self) -> Hold | None:
+        last = self.holds[-1] if self.holds else None
+        return last if last is not None and last.cleared_at is None else None
 
     def session(self, number: int) -> Session | None:
         for s in self.sessions:

@@ -1,11 +1,13 @@
 """Pain-monitoring rules: one 0-10 score in, one traffic-light zone out.
 
-The limits live in core/programme.py (PROGRAMME.md §4b). The default profile is stricter
+The limits live in core/programme.py (docs/programme.md §4b). The default profile is stricter
 than the pain-monitoring model because the article asks for a pain-free range [LIIRA25];
 the rehab profile uses the model's "may reach 5/10" [SILB07].
 """
 
 from __future__ import annotations
+
+import re
 
 from core.model import Profile, Zone
 from core.programme import (
@@ -14,11 +16,13 @@ from core.programme import (
     GREEN_MAX,
     NOT_READY_FROM_PAIN_FREE,
     NOT_READY_FROM_REHAB,
+    PAIN_MAX,
+    PAIN_MIN,
     STOP_FROM,
 )
 
-LOWEST_SCORE = 0  # no pain
-HIGHEST_SCORE = 10  # worst imaginable
+LOWEST_SCORE = PAIN_MIN  # no pain
+HIGHEST_SCORE = PAIN_MAX  # worst imaginable
 
 
 def check_score(value: int) -> int:
@@ -40,7 +44,7 @@ def _not_ready_from(profile: Profile) -> int:
 
 
 def exercise_zone(score: int, profile: Profile) -> Zone:
-    """The zone of a score given right after an exercise (PROGRAMME.md §4b table)."""
+    """The zone of a score given right after an exercise (docs/programme.md §4b table)."""
     check_score(score)
     if score >= STOP_FROM:
         return Zone.STOP
@@ -69,11 +73,24 @@ def pain_limit(profile: Profile) -> int:
     return _amber_max(profile) if profile is Profile.REHAB else GREEN_MAX
 
 
-def settled(readiness: int | None, morning: int) -> bool:
+def settled(readiness: int | None, morning: int, allowance: int = 0) -> bool:
     """Whether next-morning pain settled: no worse than before that session [SILB07].
 
+    `allowance` points of rise still count as settled (first-week soreness, core/trend.py).
     A session started without a readiness score is compared with 0 (no pain), the
     cautious reading: any morning pain then counts as "did not settle".
     """
     baseline = LOWEST_SCORE if readiness is None else check_score(readiness)
-    return check_score(morning) <= baseline
+    return check_score(morning) <= baseline + allowance
+
+
+_SCORE = re.compile(r"(\d{1,2})\s*(?:/\s*10|out of 10)?", re.ASCII)
+
+
+def parse_score(text: str) -> int | None:
+    """A typed pain score: "3", "3/10", " 3 / 10 ", "3 out of 10"; None for anything else."""
+    match = _SCORE.fullmatch(text.strip().lower())
+    if not match:
+        return None
+    value = int(match[1])
+    return value if LOWEST_SCORE <= value <= HIGHEST_SCORE else None

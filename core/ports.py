@@ -40,7 +40,8 @@ class RunnerStore(Protocol):
 
         Returns the new stored version. Raises ConcurrentUpdate when the stored version
         is no longer `before.version`.
-        Recorded results, checks, level changes and self-tests are only ever added.
+        Recorded results, checks, level changes, self-tests and holds are only ever added
+        (a hold is later marked cleared, nothing else).
         """
 
     async def delete(self, key: str) -> None:

@@ -9,10 +9,10 @@ from datetime import date, datetime, timedelta
 from core.consistency import consistency, counts, week_start
 from core.model import History, Profile, Runner, Snapshot
 from core.pain import pain_limit
-from core.programme import DEFAULT_SESSIONS_PER_WEEK, EXERCISES, MAX_LEVEL
+from core.programme import (
+    CHART_WEEKS, DEFAULT_SESSIONS_PER_WEEK, EXERCISES, MAX_LEVEL, MIN_LEVEL, PAIN_MAX, PAIN_MIN,
+)
 from core.schedule import local_date
-
-CHART_WEEKS = 8  # how many weeks the chart and weekly view look back
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,8 +53,8 @@ class ProgressData:
     target: int
     title: str
     caption: str = "Your levels, pain and sessions per week"  # the message the chart goes with
-    level_title: str = f"Level of each exercise (1-{MAX_LEVEL})"
-    pain_title: str = "Pain after each exercise (0-10)"
+    level_title: str = f"Level of each exercise ({MIN_LEVEL}-{MAX_LEVEL})"
+    pain_title: str = f"Pain after each exercise ({PAIN_MIN}-{PAIN_MAX})"
     limit_label: str = ""
     weeks_title: str = ""
     so_far_label: str = "so far"  # under this week's count while the week is still going
@@ -85,7 +85,7 @@ def progress_data(runner: Runner, history: History, today: date) -> ProgressData
         levels=level_spans(runner, history, zone, first_day, today), max_level=MAX_LEVEL, pain=pain,
         pain_limit=limit, weeks=weeks, target=target,
         title=f"Your progress, {first_day:%d %b} to {today:%d %b %Y}",
-        limit_label=f"your limit: 0-{limit}{rehab}", weeks_title=f"Sessions per week (target {target})")
+        limit_label=f"your limit: {PAIN_MIN}-{limit}{rehab}", weeks_title=f"Sessions per week (target {target})")
 
 
 def level_spans(runner: Runner, history: History, zone: str, first: date, last: date) -> tuple[LevelSpan, ...]:
@@ -115,8 +115,8 @@ def progress_text(runner: Runner, history: History, today: date) -> str:
     for index, exercise in enumerate(EXERCISES):
         level = runner.level(index)
         last = _last_pain(history, index)
-        tail = f" (last pain {last}/10)" if last is not None else ""
-        lines.append(f"• {exercise.short}: level {level}/5{tail}")
+        tail = f" (last pain {last}/{PAIN_MAX})" if last is not None else ""
+        lines.append(f"• {exercise.short}: level {level}/{MAX_LEVEL}{tail}")
     lines.append("")
     lines.append(f"This week: {week.this_week}/{week.target} sessions"
                  + (" ✓" if week.met_this_week else ""))
@@ -152,7 +152,8 @@ def export_json(snapshot: Snapshot, exported_at: datetime) -> bytes:
             "levels": {e.key: runner.level(i) for i, e in enumerate(EXERCISES)},
             "paused_until": runner.paused_until.isoformat() if runner.paused_until else None,
             "pause_reason": runner.pause_reason, "clinician_hold": runner.clinician_hold,
-            "sex": runner.sex, "age_band": runner.age_band,
+            "sex": runner.sex, "age_band": runner.age_band, "screening": sorted(runner.screen_flags),
+            "referral_shown_at": runner.referral_shown_at.isoformat() if runner.referral_shown_at else None,
         },
         "schedule": None if schedule is None else {
             "run_days": sorted(schedule.run_days), "run_time": schedule.run_time.strftime("%H:%M"),
@@ -179,6 +180,12 @@ def export_json(snapshot: Snapshot, exported_at: datetime) -> bytes:
             {"number": c.number, "exercise": EXERCISES[c.exercise].key, "from": c.from_level, "to": c.to_level,
              "reason": c.reason, "cause": c.cause, "decided_at": c.decided_at.isoformat()}
             for c in history.level_changes
+        ],
+        "holds": [
+            {"number": h.number, "reason": h.reason, "started_at": h.started_at.isoformat(),
+             "cleared_at": h.cleared_at.isoformat() if h.cleared_at else None,
+             "exercises": [EXERCISES[i].key for i in h.exercises]}
+            for h in history.holds
         ],
         "self_tests": [
             {"number": t.number, "taken_at": t.taken_at.isoformat(), "left": t.left, "right": t.right,

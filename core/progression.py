@@ -1,19 +1,17 @@
 """Next level per exercise, from pain scores, next-morning checks and gaps.
 
-Every decision carries the one line the runner sees (PROGRAMME.md §4: "every decision is
+Every decision carries the one line the runner sees (docs/programme.md §4: "every decision is
 shown to the runner with its one-line reason"). Thresholds live in core/programme.py.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from statistics import fmean
 
-from core.consistency import ONE_WEEK, counts, week_start
+from core.consistency import counts
 from core.model import (
     Direction,
     ExerciseResult,
@@ -25,7 +23,7 @@ from core.model import (
     Session,
     Zone,
 )
-from core.pain import exercise_zone, settled
+from core.pain import exercise_zone
 from core.programme import (
     DAYS_BETWEEN_PROGRESSIONS,
     EXERCISES,
@@ -35,10 +33,16 @@ from core.programme import (
     INJURY_HOLD_GREEN_SESSIONS,
     MAX_LEVEL,
     MIN_LEVEL,
-    REDUCED_LOAD_DAYS_FOR_REVIEW,
-    RISING_WEEKS_FOR_REVIEW,
-    WEEKLY_RISE_POINTS,
+    PAIN_MAX,
 )
+from core.schedule import local_date
+from core.screening import level_cap
+from core.texts import number_word, short_date
+from core.trend import Trend, morning_settled, weekly_trend
+
+__all__ = ["COUNTS_TOWARD_PROGRESS", "Cause", "Decision", "Trend", "after_exercise", "apply", "as_level_changes",
+           "decisions_after_morning", "decisions_after_session", "gap_decisions", "next_step_from", "next_step_hint", "summary_lines",
+           "summary_lines_for_changes", "weekly_trend"]
 
 
 class Cause(StrEnum):
@@ -50,13 +54,12 @@ class Cause(StrEnum):
     TOO_HARD = "too_hard"
     NOT_SETTLED = "not_settled"
     GAP = "gap"
+    CLINICIAN_HOLD = "hold"  # restarted at level 1 after a clinician hold (core/holds.py)
 
 
+COUNTS_TOWARD_PROGRESS = "counts toward moving up"
 NOT_GREEN = (Zone.AMBER, Zone.RED, Zone.STOP)
 LOWER_NEXT_TIME = (Zone.RED, Zone.STOP)
-_NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four"}
-# Weekly means of whole-number scores: this only absorbs float error at the exact edge.
-_FLOAT_SLACK = 1e-9
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,28 +85,42 @@ class Decision:
         return f"{name}: level {self.from_level} → {self.to_level} — {self.reason}"
 
 
-def summary_lines(decisions: Iterable[Decision]) -> list[str]:
-    """One line per change; holds that say the same thing share one line."""
-    lines: list[str] = []
-    holds: dict[tuple[int, str], list[str]] = {}
-    for decision in decisions:
-        if decision.direction is Direction.HOLD:
-            holds.setdefault((decision.from_level, decision.reason), []).append(EXERCISES[decision.exercise].short)
+def _merged(moves: Iterable[tuple[int, int, int, str]]) -> list[str]:
+    """(exercise, from, to, reason) as lines; the same move for several exercises shares one line."""
+    groups: dict[tuple[int, int, str], list[int]] = {}
+    for exercise, from_level, to_level, reason in moves:
+        groups.setdefault((from_level, to_level, reason), []).append(exercise)
+    lines = []
+    # Levels that move come first; holds after them.
+    ordered = sorted(groups.items(), key=lambda item: item[0][0] == item[0][1])
+    for (from_level, to_level, reason), exercises in ordered:
+        if len(exercises) == len(EXERCISES) > 1:
+            names = f"All {number_word(len(EXERCISES))}"
         else:
-            lines.append(decision.line())
-    for (level, reason), names in holds.items():
-        lines.append(f"{', '.join(names)}: staying at level {level} — {reason}")
+            names = ", ".join(EXERCISES[i].short for i in exercises)
+        step = (f"staying at level {from_level}" if from_level == to_level
+                else f"level {from_level} → {to_level}")
+        lines.append(f"{names}: {step} — {reason}")
     return lines
 
 
-def _clamp(level: int) -> int:
-    return max(MIN_LEVEL, min(MAX_LEVEL, level))
+def summary_lines(decisions: Iterable[Decision]) -> list[str]:
+    """One line per kind of decision: exercises with the same move and reason share it."""
+    return _merged((d.exercise, d.from_level, d.to_level, d.reason) for d in decisions)
+
+
+def summary_lines_for_changes(changes: Iterable[LevelChange]) -> list[str]:
+    return _merged((c.exercise, c.from_level, c.to_level, c.reason) for c in changes)
+
+
+def _clamp(level: int, top: int = MAX_LEVEL) -> int:
+    return max(MIN_LEVEL, min(top, level))
 
 
 def apply(runner: Runner, decisions: Iterable[Decision]) -> Runner:
     """The runner with each decision's level set; a later decision on an exercise wins."""
     for decision in decisions:
-        runner = runner.with_level(decision.exercise, _clamp(decision.to_level))
+        runner = runner.with_level(decision.exercise, _clamp(decision.to_level, level_cap(runner, decision.exercise)))
     return runner
 
 
@@ -141,99 +158,31 @@ def _green_and_done(result: ExerciseResult, profile: Profile) -> bool:
     return result.outcome is Outcome.DONE and _zone(result, profile) is Zone.GREEN
 
 
-def _morning_settled(session: Session) -> bool:
-    return session.morning is not None and settled(session.readiness, session.morning.score)
-
-
 # ---- at the end of a session --------------------------------------------------------
 
 
-def _after_exercise(runner: Runner, result: ExerciseResult) -> Decision:
+def after_exercise(runner: Runner, result: ExerciseResult) -> Decision:
     exercise, zone = result.exercise, _zone(result, runner.profile)
     if zone in LOWER_NEXT_TIME:
-        return _one_down(runner, exercise, f"pain {result.pain}/10 today", Cause.PAIN)
+        return _one_down(runner, exercise, f"pain {result.pain}/{PAIN_MAX} today", Cause.PAIN)
     if result.outcome is Outcome.TOO_HARD:
         return _one_down(runner, exercise, "it was too hard today", Cause.TOO_HARD)
     if zone is Zone.AMBER:
-        return _hold(runner, exercise, f"pain {result.pain}/10, try a smaller range")
+        return _hold(runner, exercise, f"pain {result.pain}/{PAIN_MAX}, try a smaller range")
     if result.outcome is Outcome.SKIPPED:
         return _hold(runner, exercise, "skipped today")
     if result.outcome is Outcome.DONE and zone is Zone.GREEN:
-        if runner.level(exercise) >= MAX_LEVEL:
-            return _hold(runner, exercise, "top level, nicely done")
+        if runner.level(exercise) >= level_cap(runner, exercise):
+            return _hold(runner, exercise, _top(runner, exercise) + ", nicely done")
         # Progress waits for the next-morning check: pain must settle first [SILB07].
-        return _hold(runner, exercise, "counts toward moving up")
+        return _hold(runner, exercise, COUNTS_TOWARD_PROGRESS)
     return _hold(runner, exercise, "stopped early today")
 
 
 def decisions_after_session(runner: Runner, session: Session) -> tuple[Decision, ...]:
     """One decision per exercise with a result; only ever a hold or one level down."""
     results = (session.result_for(i) for i in _exercises_in(session))
-    return tuple(_after_exercise(runner, r) for r in results if r is not None)
-
-
-# ---- week-to-week morning pain [SILB07] ---------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Trend:
-    this_week: float | None  # mean next-morning score, None when there is none yet
-    last_week: float | None
-    rising: bool
-    rising_weeks: int
-    review_suggested: bool  # suggest a physio or GP review (PROGRAMME.md §6)
-
-
-def _weekly_means(history: History, today: date) -> dict[date, float]:
-    scores: dict[date, list[int]] = defaultdict(list)
-    for session in history.sessions:
-        if session.morning is None:
-            continue
-        # The check is about the morning after the session, so it belongs to that day.
-        morning_day = session.local_date + timedelta(days=1)
-        if morning_day <= today:
-            scores[week_start(morning_day)].append(session.morning.score)
-    return {monday: fmean(values) for monday, values in scores.items()}
-
-
-def _rose(means: dict[date, float], monday: date) -> bool:
-    now, before = means.get(monday), means.get(monday - ONE_WEEK)
-    return now is not None and before is not None and now - before >= WEEKLY_RISE_POINTS - _FLOAT_SLACK
-
-
-def _not_improving_on_reduced_load(history: History, means: dict[date, float], today: date) -> bool:
-    """Reduced load for ~2 weeks and this week's morning pain no better [SILB07]."""
-    this_week = means.get(week_start(today))
-    if this_week is None or this_week <= 0:
-        return False
-    changes = sorted(history.level_changes, key=lambda c: c.decided_at)
-    last_progress = max((c.decided_at for c in changes if c.direction is Direction.PROGRESS), default=None)
-    # A drop after a break is not a response to pain, so it does not start "reduced load".
-    eased = [c for c in changes if c.direction is Direction.REGRESS and c.cause != Cause.GAP
-             and (last_progress is None or c.decided_at > last_progress)]
-    if not eased:
-        return False
-    eased_on = eased[0].decided_at.date()
-    if (today - eased_on).days < REDUCED_LOAD_DAYS_FOR_REVIEW:
-        return False
-    that_week = means.get(week_start(eased_on))
-    return that_week is not None and this_week >= that_week
-
-
-def weekly_trend(history: History, today: date) -> Trend:
-    means = _weekly_means(history, today)
-    monday = week_start(today)
-    rising_weeks = 0
-    while _rose(means, monday - rising_weeks * ONE_WEEK):
-        rising_weeks += 1
-    return Trend(
-        this_week=means.get(monday),
-        last_week=means.get(monday - ONE_WEEK),
-        rising=rising_weeks > 0,
-        rising_weeks=rising_weeks,
-        review_suggested=(rising_weeks >= RISING_WEEKS_FOR_REVIEW
-                          or _not_improving_on_reduced_load(history, means, today)),
-    )
+    return tuple(after_exercise(runner, r) for r in results if r is not None)
 
 
 # ---- after the next-morning check ---------------------------------------------------
@@ -253,14 +202,15 @@ def _after_unsettled_morning(runner: Runner, history: History, session: Session,
     return _hold(runner, exercise, "pain hadn't settled by morning, so no step up this time", Cause.NOT_SETTLED)
 
 
-def _easy_streak(sessions: Sequence[Session], exercise: int, level: int, profile: Profile) -> int:
+def _easy_streak(history: History, sessions: Sequence[Session], exercise: int, level: int,
+                 profile: Profile) -> int:
     """How many of the latest sessions with this exercise, counting back, were easy at `level`."""
     streak = 0
     for session in reversed(sessions):
         result = session.result_for(exercise)
         if result is None:
             continue  # not reached that day: neither counts nor breaks the run
-        if not (result.level == level and _green_and_done(result, profile) and _morning_settled(session)):
+        if not (result.level == level and _green_and_done(result, profile) and morning_settled(history, session)):
             break
         streak += 1
         if streak == GREEN_SESSIONS_TO_PROGRESS:
@@ -268,39 +218,74 @@ def _easy_streak(sessions: Sequence[Session], exercise: int, level: int, profile
     return streak
 
 
-def _fully_easy_sessions(sessions: Sequence[Session], profile: Profile) -> int:
-    return sum(1 for s in sessions
-               if s.results and _morning_settled(s) and all(_green_and_done(r, profile) for r in s.results))
+def _fully_easy(history: History, session: Session, profile: Profile) -> bool:
+    """Everything done that day was easy and settled; a skipped exercise neither helps nor blocks."""
+    done = [r for r in session.results if r.outcome is not Outcome.SKIPPED]
+    return bool(done) and morning_settled(history, session) and all(_green_and_done(r, profile) for r in done)
 
 
-def _progressed_recently(history: History, exercise: int, today: date) -> bool:
-    return any(c.exercise == exercise and c.direction is Direction.PROGRESS
-               and (today - c.decided_at.date()).days < DAYS_BETWEEN_PROGRESSIONS
-               for c in history.level_changes)
+def _fully_easy_sessions(history: History, sessions: Sequence[Session], profile: Profile) -> int:
+    return sum(1 for s in sessions if _fully_easy(history, s, profile))
 
 
-def _more_easy_sessions(count: int) -> str:
-    if count == 1:
-        return "one more easy session to move up"
-    return f"{_NUMBER_WORDS.get(count, str(count))} easy sessions in a row to move up"
+def _zone_name(runner: Runner) -> str:
+    return runner.schedule.timezone if runner.schedule else "UTC"
+
+
+def next_step_from(runner: Runner, history: History, exercise: int) -> date | None:
+    """The first local day this exercise may move up again: one step a week at most [D]."""
+    moved = [local_date(c.decided_at, _zone_name(runner)) for c in history.level_changes
+             if c.exercise == exercise and c.direction is Direction.PROGRESS]
+    return max(moved) + timedelta(days=DAYS_BETWEEN_PROGRESSIONS) if moved else None
+
+
+def _sessions_still_needed(runner: Runner, history: History, sessions: Sequence[Session], exercise: int) -> int:
+    """Easy sessions this exercise still needs before a step up, by the same rules that decide it."""
+    level = runner.level(exercise)
+    needed = GREEN_SESSIONS_TO_PROGRESS - _easy_streak(history, sessions, exercise, level, runner.profile)
+    if runner.injury_history:
+        needed = max(needed, INJURY_HOLD_GREEN_SESSIONS - _fully_easy_sessions(history, sessions, runner.profile))
+    return max(needed, 0)
+
+
+def _top(runner: Runner, exercise: int) -> str:
+    return "top level" if level_cap(runner, exercise) >= MAX_LEVEL else "as high as it goes for you for now"
+
+
+def next_step_hint(runner: Runner, history: History, exercise: int, today: date) -> str:
+    """What this exercise needs to move up, worded from the rules that will decide it."""
+    if runner.level(exercise) >= level_cap(runner, exercise):
+        return _top(runner, exercise)
+    sessions = history.sessions
+    needed = _sessions_still_needed(runner, history, sessions, exercise)
+    words = ("one more easy session" if needed == 1
+             else f"{number_word(needed)} easy sessions in a row")
+    if runner.injury_history and needed and (
+            INJURY_HOLD_GREEN_SESSIONS - _fully_easy_sessions(history, sessions, runner.profile)) == needed:
+        words += " where everything feels easy (with your past injury)"
+    hint = f"{words} to move up"
+    allowed = next_step_from(runner, history, exercise)
+    if allowed is not None and allowed > today:
+        hint += f" (one step a week, so not before {short_date(allowed)})"
+    return hint
 
 
 def _after_settled_morning(runner: Runner, history: History, sessions: Sequence[Session],
                            exercise: int, today: date, rising: bool) -> Decision:
     level = runner.level(exercise)
-    if level >= MAX_LEVEL:
-        return _hold(runner, exercise, "top level")
-    streak = _easy_streak(sessions, exercise, level, runner.profile)
-    if streak < GREEN_SESSIONS_TO_PROGRESS:
-        return _hold(runner, exercise, _more_easy_sessions(GREEN_SESSIONS_TO_PROGRESS - streak))
-    if runner.injury_history and _fully_easy_sessions(sessions, runner.profile) < INJURY_HOLD_GREEN_SESSIONS:
-        return _hold(runner, exercise, "with your past injury, we wait for sessions where everything felt easy")
-    if _progressed_recently(history, exercise, today):
-        return _hold(runner, exercise, "already moved up this week")
+    if level >= level_cap(runner, exercise):
+        return _hold(runner, exercise, _top(runner, exercise))
+    if _sessions_still_needed(runner, history, sessions, exercise) > 0:
+        so_far = replace(history, sessions=tuple(sessions))
+        return _hold(runner, exercise, next_step_hint(runner, so_far, exercise, today))
+    allowed = next_step_from(runner, history, exercise)
+    if allowed is not None and today < allowed:
+        return _hold(runner, exercise, f"one step a week: you can move up from {short_date(allowed)}")
     if rising:
         return _hold(runner, exercise, "morning pain rising week to week, so holding for now")
-    words = _NUMBER_WORDS.get(GREEN_SESSIONS_TO_PROGRESS, str(GREEN_SESSIONS_TO_PROGRESS))
-    return Decision(exercise, level, _clamp(level + 1), f"{words} easy sessions in a row", Cause.PROGRESS)
+    words = number_word(GREEN_SESSIONS_TO_PROGRESS)
+    return Decision(exercise, level, _clamp(level + 1, level_cap(runner, exercise)),
+                    f"{words} easy sessions in a row", Cause.PROGRESS)
 
 
 def decisions_after_morning(runner: Runner, history: History, session_number: int,
@@ -310,7 +295,7 @@ def decisions_after_morning(runner: Runner, history: History, session_number: in
     if session is None or session.morning is None:
         return ()
     exercises = _exercises_in(session)
-    if not _morning_settled(session):
+    if not morning_settled(history, session):
         return tuple(_after_unsettled_morning(runner, history, session, i) for i in exercises)
     so_far = tuple(s for s in history.sessions if s.number <= session_number)
     rising = weekly_trend(history, today).rising

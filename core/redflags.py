@@ -1,105 +1,162 @@
-"""Red flags (PROGRAMME.md §6): stop, and see the right clinician in time.
+"""Red flags (docs/programme.md §6): stop, and see the right clinician in time.
 
-Asked at /start one short question per group, and offered during every session
-as "Something's wrong". Any yes: no session, the programme pauses until the
-runner says they have been checked. The coach never diagnoses.
+Screened at /start (one tap-all-that-apply question) and offered during every session as
+"Something's wrong". Any of them: no session, and a clinician hold until the runner says
+a clinician checked them. The coach never diagnoses. Every piece of advice starts with
+one short line that says what to do; emergencies name the local emergency number.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
+
+from core.emergency import emergency_number
+from core.programme import OTTAWA_STEPS, REDUCED_LOAD_DAYS_FOR_REVIEW
+
+
+class Urgency(StrEnum):
+    EMERGENCY = "emergency"  # call the emergency number or go now; nothing about running
+    TODAY = "today"
+    SOON = "soon"  # within days
+    ROUTINE = "routine"
 
 
 @dataclass(frozen=True, slots=True)
 class RedFlag:
     key: str
-    label: str  # short, for the "Something's wrong" menu
-    question: str  # the screening question, answered yes/no
-    advice: str  # whom to see and how urgently
+    label: str  # short, for buttons
+    screen: str  # the line in the start-up screen's list; "" = only offered mid-session
+    advice: str  # first line: what to do; "{number}" is the local emergency number
+    urgency: Urgency
     source: str
 
+    def advice_for(self, zone: str | None) -> str:
+        return self.advice.format(number=emergency_number(zone))
+
+
+EMERGENCY = RedFlag(
+    key="emergency",
+    label="Chest pain, breathless or faint",
+    screen="",
+    advice=("Call {number} now.\n"
+            "Chest pain, trouble breathing or feeling faint needs help straight away. Stop, sit or lie "
+            "down, and don't drive yourself."),
+    urgency=Urgency.EMERGENCY,
+    source="NHS, when to call 999 (chest pain, breathlessness, collapse) [D]",
+)
+CLOT = RedFlag(
+    key="clot",
+    label="One calf swollen, warm or red",
+    screen="Pain in one calf with swelling, warmth, red or darker skin, or hard, sore veins",
+    advice=("Please get seen today: an urgent doctor's appointment (in the UK, NHS 111).\n"
+            "A swollen, warm calf can be a blood clot. If you become short of breath, get chest pain "
+            "or feel faint, call {number} at once."),
+    urgency=Urgency.TODAY,
+    source="NHS Gloucestershire DVT leaflet; nhs.uk DVT (docs/programme.md §6)",
+)
+# The clot flag's follow-up: with breathlessness or chest pain it is an emergency.
+CLOT_FOLLOW_UP = ("Are you also short of breath, or do you have chest pain when you breathe in, "
+                  "cough up blood or feel faint?")
+CLOT_EMERGENCY = RedFlag(
+    key="clot_lungs",
+    label="Swollen calf and breathless",
+    screen="",
+    advice=("Call {number} now.\n"
+            "A swollen calf with breathlessness or chest pain can mean a clot has reached the lungs. "
+            "Don't drive yourself."),
+    urgency=Urgency.EMERGENCY,
+    source="NHS Gloucestershire DVT leaflet: pulmonary embolism signs (docs/programme.md §6)",
+)
 
 RED_FLAGS: tuple[RedFlag, ...] = (
+    EMERGENCY,
+    RedFlag(
+        key="compartment",
+        label="Severe pain, tight swollen shin",
+        screen="Severe leg pain out of proportion to what happened, with a tight, swollen shin or calf, or numbness",
+        advice=("Go to an emergency department now, or call {number}.\n"
+                "Severe pain with a tight, swollen shin or calf can be acute compartment syndrome, which "
+                "needs treatment within hours. Don't drive yourself."),
+        urgency=Urgency.EMERGENCY,
+        source="Acute vs chronic compartment syndrome (docs/programme.md §6)",
+    ),
     RedFlag(
         key="rupture",
         label="Sudden heel/calf pain, a pop",
-        question=("Have you had sudden pain at the back of the heel or calf, often with a snap or pop "
-                  "or a feeling of being kicked, and since then trouble pushing off or rising onto tiptoe? "
-                  "Or severe leg pain after an injury, with a tight, hard calf or numbness?"),
-        advice=("That needs to be seen today: go to A&E or urgent care (an Achilles tendon injury "
-                "is possible). Severe pain with a hard, tense calf after an injury is an emergency."),
-        source="Bupa, Achilles tendon rupture; acute compartment syndrome (PROGRAMME.md §6)",
+        screen=("Sudden pain at the back of the heel or calf, with a pop or a feeling of being kicked, "
+                "and since then trouble pushing off or rising onto tiptoe"),
+        advice=("Please get it seen today, at an emergency department or urgent care.\n"
+                "Those are signs of a possible Achilles tendon injury."),
+        urgency=Urgency.TODAY,
+        source="Bupa, Achilles tendon rupture (docs/programme.md §6)",
     ),
-    RedFlag(
-        key="clot",
-        label="One calf swollen, warm or red",
-        question=("Do you have pain in one calf with swelling, warmth, red or darker skin, "
-                  "or hard, sore veins?"),
-        advice=("Please get seen today (in the UK: an urgent GP appointment or NHS 111). If you are also "
-                "short of breath, have chest pain when breathing in, cough blood or feel faint, "
-                "call 999 / 112 / 911 now and don't drive yourself."),
-        source="NHS Gloucestershire DVT leaflet; nhs.uk DVT (PROGRAMME.md §6)",
-    ),
+    CLOT,
     RedFlag(
         key="bone",
         label="Sore spot on a bone, pain at night",
-        question=("Is there a spot on your shin or foot that hurts to press, or pain that builds as a run "
-                  "goes on, hurts at rest or at night, or when you hop on that leg?"),
-        advice=("Please stop running and see a clinician within the next few days: those are signs of a "
-                "possible bone stress injury that may need imaging. Groin pain when running needs a prompt review."),
+        screen=("A spot on your shin or foot that hurts to press, or pain that builds as a run goes on, "
+                "hurts at rest or at night, or when you hop on that leg"),
+        advice=("Please stop running and see a clinician within the next few days.\n"
+                "Those can be signs of a bone stress injury, which may need imaging."),
+        urgency=Urgency.SOON,
         source="[WARD14] Warden, Davis & Fredericson, JOSPT 2014",
     ),
     RedFlag(
         key="nerve",
         label="Numbness, tingling, foot drop",
-        question=("When you run, do you get numbness, tingling, weakness or a foot that slaps or drops, "
-                  "or a tight, burning leg pain that starts at the same point each run and eases with rest?"),
-        advice=("Please book a clinician appointment (not an emergency) before training on: those "
-                "symptoms deserve a proper look."),
-        source="Mayo Clinic, chronic exertional compartment syndrome (PROGRAMME.md §6)",
+        screen=("Numbness, tingling, weakness or a foot that slaps when you run, or a tight, burning leg "
+                "pain that starts at the same point each run and eases with rest"),
+        advice=("Please book a clinician appointment (not an emergency) before training on.\n"
+                "Those symptoms deserve a proper look."),
+        urgency=Urgency.ROUTINE,
+        source="Mayo Clinic, chronic exertional compartment syndrome (docs/programme.md §6)",
     ),
     RedFlag(
         key="ankle",
         label="Ankle/foot injury, can't walk",
-        question=("Have you recently hurt your ankle or foot and couldn't take four steps on it, or is the "
-                  "bony edge of your ankle or the middle of your foot tender to touch?"),
-        advice="Please get that checked today: a same-day assessment, possibly an X-ray.",
+        screen=(f"A recent ankle or foot injury after which you couldn't take {OTTAWA_STEPS} steps, or a bony "
+                "edge of the ankle or the middle of the foot that is tender to touch"),
+        advice=("Please get it checked today: a same-day assessment, possibly an X-ray.\n"
+                "That can be a sign of a fracture."),
+        urgency=Urgency.TODAY,
         source="[OTT92] Stiell et al., Ottawa ankle rules",
     ),
     RedFlag(
         key="systemic",
         label="Hot swollen joint, fever, night pain",
-        question=("Do you have a red, hot, swollen joint, a fever, pain that is constant at rest or wakes "
-                  "you at night, or unexplained weight loss?"),
-        advice=("Please get seen soon: a hot, swollen joint with fever needs a same-day check (in the UK, "
-                "NHS 111); constant or night pain or weight loss, see your GP."),
-        source="CHT NHS Achilles tendinopathy page; tendinopathy pain phases (PROGRAMME.md §6)",
+        screen=("A red, hot, swollen joint, a fever, pain that is constant at rest or wakes you, or unexplained "
+                "weight loss"),
+        advice=("Please get seen: today for a hot, swollen joint or a fever (in the UK, NHS 111); your GP "
+                "for constant or night pain or weight loss.\n"
+                "Those need a doctor rather than an exercise plan."),
+        urgency=Urgency.TODAY,
+        source="CHT NHS Achilles tendinopathy page; tendinopathy pain phases (docs/programme.md §6)",
     ),
     RedFlag(
         key="medication",
         label="Achilles pain after antibiotics/steroids",
-        question=("Have you had new Achilles pain while taking, or after, antibiotics like ciprofloxacin "
-                  "(fluoroquinolones), or after steroid injections or tablets?"),
-        advice=("Please stop loading the tendon and contact whoever prescribed them, or a clinician, "
-                "promptly: these medicines can weaken tendons."),
-        source="CHCP MSK, Achilles tendinopathy (PROGRAMME.md §6)",
+        screen=("New Achilles pain while taking, or after, antibiotics like ciprofloxacin (fluoroquinolones), "
+                "or after steroid injections or tablets"),
+        advice=("Please stop loading the tendon and contact whoever prescribed them, or a clinician, promptly.\n"
+                "These medicines can weaken tendons."),
+        urgency=Urgency.SOON,
+        source="CHCP MSK, Achilles tendinopathy (docs/programme.md §6)",
     ),
 )
+SCREENED: tuple[RedFlag, ...] = tuple(flag for flag in RED_FLAGS if flag.screen)
 
-# Not urgent, but a reason to get a diagnosis (PROGRAMME.md §6, last row; [SILB07]).
-REVIEW_ADVICE = ("Pain that changes how you run, isn't easing after about two weeks of lighter work, or keeps "
-                 "creeping up week on week deserves a proper diagnosis: please book a physio or GP review.")
-
-BLOOD_PRESSURE_QUESTION = ("Do you have high blood pressure that isn't under control, or a heart condition? "
-                           "(Holding a position raises blood pressure for a while.)")
-INJURY_QUESTION = ("Have you had a foot, ankle, calf, knee or hip injury or pain in the past year, "
-                   "or do you have pain there now?")
+# Not urgent, but a reason to get a diagnosis (docs/programme.md §6, last row; [SILB07]).
+REVIEW_ADVICE = ("Pain that keeps coming back, changes how you run, isn't easing after about "
+                 f"{REDUCED_LOAD_DAYS_FOR_REVIEW // 7} weeks of lighter work, or creeps up week on week deserves a "
+                 "proper diagnosis: please book a physio or GP review.")
 CHECK_FIRST = ("Please check with your health provider before starting: they know your history and "
                "can say whether these exercises suit you right now.")
+PAIN_WHOM = "Please see a GP or physio about the pain before training again."
 
 
 def red_flag(key: str) -> RedFlag | None:
-    for flag in RED_FLAGS:
+    for flag in (*RED_FLAGS, CLOT_EMERGENCY):
         if flag.key == key:
             return flag
     return None

@@ -1,37 +1,37 @@
-"""Which reminders fall due in a window: the schedule's, plus a snoozed nudge.
+"""Which reminders fall due in a window: the schedule's, plus a snoozed nudge and a clearance reminder.
 
 A runner who was asked "are you still there?" gets nothing more until they write
-again (the engine clears `quiet` on any event from them).
+again (the engine clears `quiet` on any event from them). A day whose readiness check
+said "not today" gets no more pre-run nudges, and a hold stops them all.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from core.model import History, Runner
-from core.schedule import DueReminder, ReminderKind, local_date, local_instant, reminders_between
+from core.model import History, Runner, SessionStatus
+from core.programme import STALE_AFTER_HOURS, STALE_AFTER_HOURS_OTHERS
+from core.schedule import DueReminder, ReminderKind, local_date, local_instant, reminders_between, run_day_for
 
 PRE_RUN = frozenset({ReminderKind.SESSION, ReminderKind.RUN_NOTE, ReminderKind.SNOOZE})
-
-# How long after its due time a reminder is still worth sending [D]. A pre-run nudge
-# expires when the run starts (due time + the runner's lead), computed below.
-STALE_AFTER: dict[ReminderKind, timedelta] = {
-    ReminderKind.MORNING: timedelta(hours=4),
-    ReminderKind.WEEKLY: timedelta(hours=12),
-    ReminderKind.CHECK_IN: timedelta(hours=12),
-}
 
 
 def due_reminders(runner: Runner, history: History, start: datetime, end: datetime) -> tuple[DueReminder, ...]:
     """Every reminder with start < due_at <= end, in order."""
-    if runner.quiet:
+    if runner.quiet or runner.unreachable:
         return ()
     found = list(reminders_between(runner, history, start, end))
     snoozed = runner.snoozed_until
-    if snoozed is not None and start < snoozed <= end and runner.schedule is not None and not runner.unreachable:
-        day = local_date(snoozed, runner.schedule.timezone)
+    if snoozed is not None and start < snoozed <= end and runner.schedule is not None:
+        day = run_day_for(runner.schedule, snoozed)
         if not runner.is_paused(day):
             found.append(DueReminder(ReminderKind.SNOOZE, day, snoozed))
+    clearance = runner.clearance_reminder_at
+    if clearance is not None and start < clearance <= end and not runner.onboarded:
+        zone = runner.schedule.timezone if runner.schedule else "UTC"
+        found.append(DueReminder(ReminderKind.CLEARANCE, local_date(clearance, zone), clearance))
+    not_ready = {s.local_date for s in history.sessions if s.status is SessionStatus.NOT_READY}
+    found = [r for r in found if not (r.kind in PRE_RUN and r.local_date in not_ready)]
     return tuple(sorted(found, key=lambda r: r.due_at))
 
 
@@ -41,4 +41,5 @@ def expires_at(runner: Runner, reminder: DueReminder) -> datetime:
     if reminder.kind in PRE_RUN and schedule is not None:
         # A pre-run nudge is useless once the run has started.
         return max(reminder.due_at, local_instant(reminder.local_date, schedule.run_time, schedule.timezone))
-    return reminder.due_at + STALE_AFTER.get(reminder.kind, timedelta(hours=1))
+    hours = STALE_AFTER_HOURS.get(reminder.kind.value, STALE_AFTER_HOURS_OTHERS)
+    return reminder.due_at + timedelta(hours=hours)

@@ -7,16 +7,18 @@ daylight saving skips fire when the clocks jump; repeated ones fire once, the fi
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from enum import StrEnum
-from functools import lru_cache
 from itertools import combinations
-from zoneinfo import ZoneInfo, available_timezones
 
 from core.model import History, Runner, Schedule
 from core.programme import CHECK_IN_AFTER_MISSED_WEEKS, DEFAULT_LEAD_MINUTES, WEEKLY_SUMMARY_AT
+from core.zones import zone_for
+
+__all__ = ["WEEKDAY_FULL", "WEEKDAY_NAMES", "DueReminder", "ReminderKind", "choose_strength_days", "local_date",
+           "local_instant", "local_time", "next_strength_day", "reminders_between", "run_day_for", "session_start",
+           "zone_for"]  # zone_for: also here for the callers that work in local dates
 
 WEEKDAY_NAMES: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 WEEKDAY_FULL: tuple[str, ...] = (
@@ -36,23 +38,45 @@ def _join(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
+def _preference(days: tuple[int, ...]) -> tuple[int, int]:
+    """Fewest back-to-back pairs (Sun -> Mon counts), then the largest smallest gap."""
+    gaps = _gaps(days) if len(days) > 1 else (7,)
+    return (sum(g == 1 for g in gaps), -min(gaps))
+
+
+def _with_non_run_days(run_days: frozenset[int], count: int) -> tuple[frozenset[int], str]:
+    """Fewer run days than sessions: every run day, plus non-run days spread between them [D]."""
+    free = sorted(set(range(7)) - run_days)
+    extra = min(combinations(free, count - len(run_days)),
+                key=lambda e: (_preference(tuple(sorted(run_days | set(e)))), e))
+    chosen = tuple(sorted(run_days | set(extra)))
+    names = _join([WEEKDAY_NAMES[d] for d in chosen])
+    runs = _join([WEEKDAY_NAMES[d] for d in sorted(run_days)])
+    others = _join([WEEKDAY_NAMES[d] for d in extra])
+    run_part = (f"{runs} is your run day" if len(run_days) == 1 else f"{runs} are your run days") if run_days else ""
+    other_part = (f"{others} is a non-run day, for a stand-alone session" if len(extra) == 1
+                  else f"{others} are non-run days, for stand-alone sessions")
+    why = "; ".join(p for p in (run_part, other_part + " at the same time of day") if p)
+    return frozenset(chosen), f"{names}: {why}"
+
+
 def choose_strength_days(run_days: frozenset[int], target: int) -> tuple[frozenset[int], str]:
-    """Pick min(target, run days) run days for strength work, spread as far apart as possible.
+    """Pick `target` strength days, run days first, spread as far apart as possible.
 
     Preference: fewest back-to-back pairs (Sun -> Mon counts), then the largest smallest
-    gap, then the earliest days of the week. Returns the days and a one-line reason.
+    gap, then the earliest days of the week. With fewer run days than sessions, non-run
+    days make up the number (a one-run-day runner still trains twice a week [LIIRA25]).
+    Returns the days and a one-line reason.
     """
     if any(d not in range(7) for d in run_days):
         raise ValueError(f"run days must be 0 (Mon) to 6 (Sun), got {sorted(run_days)}")
-    count = min(max(target, 0), len(run_days))
-    if count == 0:
+    if not run_days:
         return frozenset(), "No run days yet, so no strength days either."
+    count = min(max(target, 1), 7)
+    if count > len(run_days):
+        return _with_non_run_days(run_days, count)
 
-    def preference(days: tuple[int, ...]) -> tuple[int, int, tuple[int, ...]]:
-        gaps = _gaps(days) if len(days) > 1 else (7,)
-        return (sum(g == 1 for g in gaps), -min(gaps), days)
-
-    best = min(combinations(sorted(run_days), count), key=preference)
+    best = min(combinations(sorted(run_days), count), key=lambda days: (_preference(days), days))
     names = _join([WEEKDAY_NAMES[d] for d in best])
     if count == 1:
         why = "your only run day" if len(run_days) == 1 else "the first of your run days"
@@ -86,79 +110,6 @@ def next_strength_day(schedule: Schedule, today: date) -> date:
         raise ValueError("the schedule has no strength days")
     ahead = min((d - today.weekday()) % 7 for d in schedule.strength_days)
     return today + timedelta(days=ahead)
-
-
-# ---- time zones ---------------------------------------------------------------------
-
-_CANONICAL_OFFSET = re.compile(r"UTC([+-])(\d{2}):(\d{2})")
-# "UTC+2", "GMT-3", "+02:00", "+0530", "UTC+5:30", "utc -4"
-_OFFSET_INPUT = re.compile(r"(?:(?:utc|gmt)\s*)?([+-])\s*(\d{1,2})(?:[:.]?(\d{2}))?", re.I)
-_ZERO_NAMES = frozenset({"utc", "gmt", "z", "zulu"})
-_OFFSET_RANGE = (timedelta(hours=-12), timedelta(hours=14))  # real-world offsets
-_OFFSET_MINUTES = frozenset({0, 15, 30, 45})
-_NOT_PLACES = frozenset({"localtime", "factory"})  # tzdata entries that are not places
-
-
-@lru_cache(maxsize=1)
-def _zone_names_by_lower() -> dict[str, str]:
-    """IANA names keyed by their lower-case spelling, read once."""
-    return {n.lower(): n for n in available_timezones() if n.lower() not in _NOT_PLACES}
-
-
-def zone_for(name: str) -> tzinfo:
-    """The tzinfo for a stored zone name: IANA, "UTC", or our "UTC+05:30" form."""
-    if name == "UTC":
-        return timezone.utc
-    fixed = _CANONICAL_OFFSET.fullmatch(name)
-    if fixed:
-        sign = -1 if fixed[1] == "-" else 1
-        return timezone(sign * timedelta(hours=int(fixed[2]), minutes=int(fixed[3])), name)
-    return ZoneInfo(name)
-
-
-def _offset_name(sign: str, hours: int, minutes: int) -> str | None:
-    offset = (-1 if sign == "-" else 1) * timedelta(hours=hours, minutes=minutes)
-    if minutes not in _OFFSET_MINUTES or not _OFFSET_RANGE[0] <= offset <= _OFFSET_RANGE[1]:
-        return None
-    if not offset:
-        return "UTC"
-    return f"UTC{sign}{hours:02d}:{minutes:02d}"
-
-
-def parse_timezone(text: str) -> str | None:
-    """A zone name we can store, from what the runner typed; None if not understood."""
-    cleaned = text.strip().replace("\u2212", "-")  # a typographic minus from phones
-    if cleaned.lower() in _ZERO_NAMES:
-        return "UTC"
-    offset = _OFFSET_INPUT.fullmatch(cleaned)
-    if offset:
-        return _offset_name(offset[1], int(offset[2]), int(offset[3] or 0))
-    spelled = re.sub(r"\s+", "_", re.sub(r"\s*/\s*", "/", cleaned)).lower()
-    return _zone_names_by_lower().get(spelled) if spelled else None
-
-
-# ---- clock times --------------------------------------------------------------------
-
-_CLOCK = re.compile(r"(\d{1,2})(?:[:.h]?(\d{2}))?\s*(am|pm|a|p)?", re.I | re.ASCII)
-_CLOCK_WORDS = {"noon": time(12, 0), "midday": time(12, 0), "midnight": time(0, 0)}
-
-
-def parse_clock_time(text: str) -> time | None:
-    """A wall-clock time from "6:30", "0630", "6.30", "6pm", "12am" and the like."""
-    cleaned = text.strip().lower().replace("a.m.", "am").replace("p.m.", "pm")
-    if cleaned in _CLOCK_WORDS:
-        return _CLOCK_WORDS[cleaned]
-    match = _CLOCK.fullmatch(cleaned)
-    if not match:
-        return None
-    hour, minute, half = int(match[1]), int(match[2] or 0), (match[3] or "")[:1]
-    if minute > 59:
-        return None
-    if half:
-        if not 1 <= hour <= 12:
-            return None
-        hour = hour % 12 + (12 if half == "p" else 0)  # 12am is midnight, 12pm noon
-    return time(hour, minute) if hour <= 23 else None
 
 
 # ---- local wall time <-> UTC instants -----------------------------------------------
@@ -218,6 +169,17 @@ def session_start(schedule: Schedule, day: date) -> datetime:
     return run - timedelta(minutes=lead)
 
 
+def run_day_for(schedule: Schedule, instant: datetime) -> date:
+    """The run day a pre-run nudge at `instant` belongs to: tomorrow's, once its session window opened.
+
+    A run at 00:10 with a 30-minute lead is nudged at 23:40 the evening before; that nudge,
+    and a snooze of it, carry the run's date.
+    """
+    today = local_date(instant, schedule.timezone)
+    tomorrow = today + timedelta(days=1)
+    return tomorrow if session_start(schedule, tomorrow) <= _utc(instant) else today
+
+
 # ---- reminders ----------------------------------------------------------------------
 
 
@@ -228,6 +190,7 @@ class ReminderKind(StrEnum):
     WEEKLY = "weekly"  # Sunday summary
     CHECK_IN = "check_in"  # "are you still there?" after missed weeks
     SNOOZE = "snooze"  # a snoozed pre-run nudge, back after SNOOZE_MINUTES
+    CLEARANCE = "clearance"  # "Remind me later" on the set-up's clearance step
 
 
 _KIND_ORDER = {kind: i for i, kind in enumerate(ReminderKind)}

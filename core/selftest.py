@@ -1,4 +1,4 @@
-"""The single-leg heel-rise self-test (PROGRAMME.md §5): scoring, retest timing, input.
+"""The single-leg heel-rise self-test (docs/programme.md §5): scoring, retest timing, input.
 
 Results are set against the medians of Hébert-Losier et al. 2017 [HL17] (n = 566),
 not the older "25 is normal" criterion of Lunsford & Perry 1995
@@ -16,8 +16,10 @@ from fractions import Fraction
 from core.model import History, SelfTest
 from core.programme import (
     SELFTEST_AGE_ESTIMATES,
+    SELFTEST_INCLINE_DEGREES,
     SELFTEST_MEDIAN,
     SELFTEST_NOISE_REPS,
+    SELFTEST_PAIN_NOT_SCORED,
     SELFTEST_RETEST_DAYS,
     SELFTEST_SIDE_GAP,
 )
@@ -100,12 +102,18 @@ def score_self_test(
     if previous is not None:
         lines.append(_change_line("left", left, previous.left))
         lines.append(_change_line("right", right, previous.right))
-    lines.append("A flat floor is a little easier than the study's 10° incline, "
+    lines.append(f"A flat floor is a little easier than the study's {SELFTEST_INCLINE_DEGREES}° incline, "
                  "so treat these as a rough guide.")
     worth = worth or gap
     lines.append("Your sessions work these muscles; a retest in a few weeks will show the trend."
                  if worth else "Nice work: keep going, and retest in a few weeks.")
     return SelfTestResult(lines=tuple(lines), worth_building=worth)
+
+
+def last_scored_test(history: History) -> SelfTest | None:
+    """The latest test that was compared with the norms: one that hurt 6+/10 measured the pain."""
+    scored = [t for t in history.self_tests if t.pain is None or t.pain < SELFTEST_PAIN_NOT_SCORED]
+    return scored[-1] if scored else None
 
 
 def retest_due(history: History, today: date) -> bool:

@@ -178,7 +178,7 @@ def _profile_lines(runner: Runner, today: date) -> tuple[str, ...]:
     if schedule is not None:
         lines.append(f"Runs on {day_list(schedule.run_days)} at {schedule.run_time.strftime('%H:%M')} "
                      f"({schedule.timezone}); target {schedule.sessions_target} strength sessions a week "
-                     f"({day_list(schedule.strength_days)}), about 15-20 min before the run [LIIRA25].")
+                     f"({day_list(schedule.strength_days)}), as the warm-up before the run [LIIRA25].")
     levels = ", ".join(f"{e.short} {runner.level(i)}" for i, e in enumerate(EXERCISES))
     lines.append(f"Current levels (1-5): {levels}.")
     lines.append("Status: " + _status(runner, today))

@@ -5,13 +5,22 @@ from __future__ import annotations
 from datetime import date
 
 from core.model import Schedule
+from core.programme import (
+    MOBILITY_MINUTES,
+    MOBILITY_MOVES,
+    PAIN_MAX,
+    PAIN_MIN,
+    SELFTEST_RETEST_DAYS,
+    SESSION_MINUTES_RANGE,
+)
 from core.schedule import WEEKDAY_NAMES, choose_strength_days, next_strength_day
 
 HELP = (
     "Here's what I can do:\n"
-    "/session: start today's strength session (15-20 min)\n"
+    f"/session: start today's strength session (about {SESSION_MINUTES_RANGE[0]}-{SESSION_MINUTES_RANGE[1]} min)\n"
     "/progress: your levels, pain trend and a chart\n"
-    "/selftest: the single-leg heel-raise test (every 4-6 weeks)\n"
+    f"/selftest: the single-leg heel-raise test (every {SELFTEST_RETEST_DAYS[0] // 7}-{SELFTEST_RETEST_DAYS[1] // 7} "
+    "weeks)\n"
     "/summary: one page for your physio or GP (PDF)\n"
     "/calendar: your planned sessions for your calendar app\n"
     "/link and /unlink: one runner on Telegram and Discord\n"
@@ -24,6 +33,24 @@ HELP = (
 )
 
 BUTTON_PROBLEM = "That button didn't make sense to me; nothing changed."
+
+# The same words before a session and the next morning, so the two scores compare like with like.
+PAIN_QUESTION = "any pain or stiffness in your feet, ankles, calves, knees or hips right now?"
+PAIN_SCALE = f"{PAIN_MIN} = none, {PAIN_MAX} = worst imaginable."
+MOBILITY_DRILL = (f"The mobility drill ({MOBILITY_MINUTES[0]}-{MOBILITY_MINUTES[1]} min, only what feels "
+                  f"comfortable): {MOBILITY_MOVES}.")
+MOBILITY_OFFER = f"Optional first, {MOBILITY_MINUTES[0]}-{MOBILITY_MINUTES[1]} min of mobility: {MOBILITY_MOVES}."
+MOBILITY_INSTEAD = "If you'd like to move a little instead, tap below for a gentle mobility drill."
+
+# After a stop for pain or a red flag: what it means for the run that follows.
+RUN_EASY = "Keep today's run easy, or skip it if it still hurts."
+RUN_NOT_UNTIL_CHECKED = "Please don't run until you've been checked."
+
+_NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def number_word(n: int) -> str:
+    return _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else str(n)
 
 
 def day_list(days: frozenset[int]) -> str:
@@ -44,7 +71,7 @@ def long_date(day: date) -> str:
 
 def schedule_summary(schedule: Schedule, today: date) -> str:
     _, why = choose_strength_days(schedule.run_days, schedule.sessions_target)
-    lead = (f"I'll remind you {schedule.lead_minutes} min before your run on those days."
+    lead = (f"I'll remind you {schedule.lead_minutes} min before your run time on those days."
             if schedule.lead_minutes is not None else "Reminders are off; start with /session whenever you like.")
     return (
         f"You run on {day_list(schedule.run_days)} at {schedule.run_time.strftime('%H:%M')} "

@@ -210,7 +210,7 @@ async def cmd_start(interaction: discord.Interaction) -> None:
 
 
 async def cmd_session(interaction: discord.Interaction) -> None:
-    """Start today's strength session (15-20 min)"""
+    """Start today's strength session"""
     await _client(interaction).answer_command(interaction, "session")
 
 

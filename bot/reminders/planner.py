@@ -35,9 +35,10 @@ def reminder_inputs(snapshot: Snapshot | None) -> tuple[Any, ...] | None:
     if snapshot is None:
         return None
     runner = snapshot.runner
-    sessions = tuple((s.local_date, bool(s.results), s.morning is None) for s in snapshot.history.sessions)
+    sessions = tuple((s.local_date, bool(s.results), s.morning is None, s.status) for s in snapshot.history.sessions)
     return (runner.onboarded, runner.schedule, runner.paused_until, runner.clinician_hold, runner.unreachable,
-            runner.snoozed_until, runner.quiet, runner.created_at, sessions, reminder_chats(runner))
+            runner.snoozed_until, runner.quiet, runner.created_at, runner.clearance_reminder_at, sessions,
+            reminder_chats(runner))
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +99,8 @@ class ReminderPlanner:
         edge = self.clock.now() + REPLAN_MARGIN
         rows = await db.execute(
             select(RunnerRow.key, RunnerRow.planned_until)
-            .where(RunnerRow.onboarded.is_(True), RunnerRow.linked_into.is_(None),  # set-aside histories rest
+            .where(RunnerRow.onboarded.is_(True) | RunnerRow.clearance_reminder_at.is_not(None),
+                   RunnerRow.linked_into.is_(None),  # set-aside histories rest
                    and_(RunnerRow.planned_until.is_(None) | (RunnerRow.planned_until < edge)))
             .order_by(RunnerRow.planned_until.nulls_first()).limit(limit))
         return [(row.key, row.planned_until) for row in rows]

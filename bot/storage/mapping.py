@@ -13,6 +13,7 @@ from typing import Any
 from bot.storage.tables import (
     DialogueRow,
     RunnerIdentityRow,
+    HoldRow,
     ExerciseResultRow,
     LevelChangeRow,
     MorningCheckRow,
@@ -25,6 +26,7 @@ from core.model import (
     ExerciseResult,
     LinkedChat,
     History,
+    Hold,
     LevelChange,
     MorningCheck,
     Outcome,
@@ -62,6 +64,7 @@ def time_text(value: time) -> str:
 
 
 def levels_text(levels: tuple[int, ...]) -> str:
+    """(1, 2, 1) -> "1,2,1": levels in programme order, or a set of programme indexes."""
     return ",".join(str(level) for level in levels)
 
 
@@ -133,6 +136,9 @@ def runner_columns(runner: Runner) -> Columns:
         "sex": runner.sex,
         "age_band": runner.age_band,
         "remind_all_chats": runner.remind_all_chats,
+        "screen_flags": ",".join(sorted(runner.screen_flags)),
+        "referral_shown_at": runner.referral_shown_at,
+        "clearance_reminder_at": runner.clearance_reminder_at,
     }
 
 
@@ -164,6 +170,9 @@ def runner_from_row(row: RunnerRow) -> Runner:
         age_band=row.age_band,
         links=tuple(linked_chat_from_row(identity) for identity in row.identities),
         remind_all_chats=row.remind_all_chats,
+        screen_flags=frozenset(flag for flag in (row.screen_flags or "").split(",") if flag),
+        referral_shown_at=row.referral_shown_at,
+        clearance_reminder_at=row.clearance_reminder_at,
     )
 
 
@@ -255,6 +264,27 @@ def self_test_columns(runner_key: str, test: SelfTest) -> Columns:
     }
 
 
+def hold_columns(runner_key: str, hold: Hold) -> Columns:
+    return {
+        "runner_key": runner_key,
+        "number": hold.number,
+        "reason": hold.reason,
+        "started_at": hold.started_at,
+        "cleared_at": hold.cleared_at,
+        "exercises": levels_text(hold.exercises),
+    }
+
+
+def hold_from_row(row: HoldRow) -> Hold:
+    return Hold(
+        number=row.number,
+        reason=row.reason,
+        started_at=row.started_at,
+        exercises=levels_from_text(row.exercises),
+        cleared_at=row.cleared_at,
+    )
+
+
 def result_from_row(row: ExerciseResultRow) -> ExerciseResult:
     return ExerciseResult(
         exercise=row.exercise,
@@ -315,6 +345,7 @@ def snapshot_from_row(row: RunnerRow) -> Snapshot:
             sessions=tuple(session_from_row(session) for session in row.sessions),
             level_changes=tuple(level_change_from_row(change) for change in row.level_changes),
             self_tests=tuple(self_test_from_row(test) for test in row.self_tests),
+            holds=tuple(hold_from_row(hold) for hold in row.holds),
         ),
         version=row.version,
     )

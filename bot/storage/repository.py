@@ -3,8 +3,9 @@
 A save is one transaction. The runner row carries a `version`; a save names the
 version it started from and fails with `ConcurrentUpdate` if someone saved in
 between, so two events for the same runner can never both win. History is
-append-only: a save inserts results, morning checks, level changes and self-tests
-that `before` did not have, and never rewrites or deletes one that it had.
+append-only: a save inserts results, morning checks, level changes, self-tests and
+holds that `before` did not have, and never rewrites or deletes one that it had (a
+hold's clearing is the one later write).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from bot.storage.identities import (
 )
 from bot.storage.mapping import (
     dialogue_columns,
+    hold_columns,
     level_change_columns,
     morning_columns,
     result_columns,
@@ -43,6 +45,7 @@ from bot.storage.tables import (
     Base,
     DialogueRow,
     ExerciseResultRow,
+    HoldRow,
     LevelChangeRow,
     LinkTryRow,
     MorningCheckRow,
@@ -51,7 +54,7 @@ from bot.storage.tables import (
     SessionRow,
     metadata,
 )
-from core.model import History, Snapshot, UserRef
+from core.model import History, Hold, Snapshot, UserRef
 from core.ports import ConcurrentUpdate
 
 FIRST_VERSION = 1  # a new runner's row; each later save adds one
@@ -67,6 +70,9 @@ _UPDATE_RUNNER = (update(_RUNNERS)
 _UPDATE_DIALOGUE = update(_DIALOGUES).where(_DIALOGUES.c.runner_key == bindparam("b_key"))
 _UPDATE_SESSION = update(_SESSIONS).where(_SESSIONS.c.runner_key == bindparam("b_key"),
                                           _SESSIONS.c.number == bindparam("b_number"))
+_HOLDS = HoldRow.__table__
+_CLEAR_HOLD = update(_HOLDS).where(_HOLDS.c.runner_key == bindparam("b_key"),
+                                   _HOLDS.c.number == bindparam("b_number"))
 
 # Eight queries whatever the history's length: the runner, then one per child table.
 _WHOLE_SNAPSHOT = (
@@ -76,6 +82,7 @@ _WHOLE_SNAPSHOT = (
     selectinload(RunnerRow.sessions).selectinload(SessionRow.morning),
     selectinload(RunnerRow.level_changes),
     selectinload(RunnerRow.self_tests),
+    selectinload(RunnerRow.holds),
 )
 
 
@@ -226,8 +233,17 @@ def _adds_only(before: Snapshot | None, after: Snapshot) -> bool:
             return False
         if old.morning is not None and new.morning != old.morning:
             return False
+    holds = {h.number: h for h in after.history.holds}
+    if any(old.number not in holds or _hold_rewritten(old, holds[old.number]) for old in before.history.holds):
+        return False
     return (set(before.history.level_changes) <= set(after.history.level_changes)
             and set(before.history.self_tests) <= set(after.history.self_tests))
+
+
+def _hold_rewritten(old: Hold, new: Hold) -> bool:
+    """Only clearing moves a stored hold on; anything else would not be written."""
+    return replace(old, cleared_at=None) != replace(new, cleared_at=None) or (
+        old.cleared_at is not None and new.cleared_at != old.cleared_at)
 
 
 async def _insert_runner(db: AsyncSession, after: Snapshot) -> int:
@@ -288,12 +304,19 @@ async def _insert_new_history(db: AsyncSession, key: str, before: History, after
     new_changes = [c for c in after.level_changes if c.number not in changes_before]
     tests_before = {test.number for test in before.self_tests}
     new_tests = [t for t in after.self_tests if t.number not in tests_before]
+    holds_before = {hold.number: hold for hold in before.holds}
+    new_holds = [h for h in after.holds if h.number not in holds_before]
+    for hold in after.holds:  # a hold is written once, then only its clearing
+        old_hold = holds_before.get(hold.number)
+        if old_hold is not None and old_hold.cleared_at is None and hold.cleared_at is not None:
+            await db.execute(_CLEAR_HOLD, {"cleared_at": hold.cleared_at, "b_key": key, "b_number": hold.number})
     # Parents before children, for the foreign keys.
     await _insert_rows(db, SessionRow, new_sessions)
     await _insert_rows(db, ExerciseResultRow, new_results)
     await _insert_rows(db, MorningCheckRow, new_mornings)
     await _insert_rows(db, LevelChangeRow, [level_change_columns(key, c) for c in new_changes])
     await _insert_rows(db, SelfTestRow, [self_test_columns(key, t) for t in new_tests])
+    await _insert_rows(db, HoldRow, [hold_columns(key, h) for h in new_holds])
 
 
 async def _insert_rows(

@@ -112,6 +112,9 @@ class RunnerRow(Base):
     # Set aside when its identity was linked to another runner's history: the key of that runner.
     # Such a runner gets no reminders and is never loaded until /unlink gives it back (bot/storage/links.py).
     linked_into: Mapped[str | None] = mapped_column(Text)
+    screen_flags: Mapped[str] = mapped_column(Text, server_default="")  # "pregnant,under18"
+    referral_shown_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    clearance_reminder_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # Optimistic concurrency: every save bumps it; a save from an older one fails.
     version: Mapped[int] = mapped_column(Integer)
 
@@ -129,6 +132,7 @@ class RunnerRow(Base):
         lazy="raise", viewonly=True,
         order_by=lambda: [RunnerIdentityRow.linked_at, RunnerIdentityRow.platform, RunnerIdentityRow.external_id],
     )
+    holds: Mapped[list[HoldRow]] = relationship(lazy="raise", viewonly=True, order_by="HoldRow.number")
 
 
 class DialogueRow(Base):
@@ -215,6 +219,19 @@ class SelfTestRow(Base):
     left_reps: Mapped[int] = mapped_column(Integer)
     right_reps: Mapped[int] = mapped_column(Integer)
     pain: Mapped[int | None] = mapped_column(Integer)
+
+
+class HoldRow(Base):
+    """A clinician hold; `cleared_at` is the one column written after the insert."""
+
+    __tablename__ = "holds"
+
+    runner_key: Mapped[str] = mapped_column(Text, _runner_fk(), primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reason: Mapped[str] = mapped_column(Text)
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    cleared_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    exercises: Mapped[str] = mapped_column(Text)  # programme indexes "0,1,2,3,4"
 
 
 class AppMetaRow(Base):

@@ -49,7 +49,7 @@ log = logging.getLogger(__name__)
 
 COMMANDS: tuple[tuple[str, str], ...] = (  # Telegram's command menu, in this order
     ("start", "Set up, or carry on where we left off"),
-    ("session", "Start today's strength session (15-20 min)"),
+    ("session", "Start today's strength session"),
     ("progress", "Your levels, pain trend and a chart"),
     ("settings", "Change run days, time, time zone, reminders"),
     ("pause", "Take a break: injury, illness or travel"),

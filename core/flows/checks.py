@@ -10,20 +10,20 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timedelta
 
-from core.consistency import consistency, trained_today
+from core.consistency import trained_today
 from core.flows.base import pain_rows
-from core.flows.idle import show_idle
-from core.flows.onboarding import stop_for_red_flag
-from core.flows.session import begin_session, record_level_decisions
-from core.model import MorningCheck, Session, SessionStatus
-from core.pain import settled
-from core.programme import MOBILITY_DRILL, SNOOZE_MINUTES, STOP_FROM
-from core.progress import progress_data, progress_text
-from core.progression import decisions_after_morning, weekly_trend
+from core.flows.ending import close_unfinished, not_ready_on, record_level_decisions
+from core.flows.hold import stop_for_red_flag
+from core.flows.nudges import on_nudge_skip, on_nudge_snooze, on_nudge_start
+from core.flows.summary import weekly_summary
+from core.model import Direction, MorningCheck, Session
+from core.pain import parse_score
+from core.programme import CHECK_IN_AFTER_MISSED_WEEKS, PAIN_MAX, SNOOZE_MINUTES, STOP_FROM, session_minutes
+from core.progression import decisions_after_morning
 from core.redflags import REVIEW_ADVICE
-from core.replies import Picture
-from core.schedule import ReminderKind, local_instant, next_strength_day
-from core.texts import BUTTON_PROBLEM, short_date
+from core.schedule import ReminderKind, next_strength_day
+from core.texts import BUTTON_PROBLEM, MOBILITY_OFFER, PAIN_QUESTION, PAIN_SCALE, number_word, short_date
+from core.trend import morning_settled, referral_due
 from core.turn import Turn
 
 
@@ -42,64 +42,74 @@ def pending_morning(turn: Turn, morning_date: date) -> Session | None:
 async def due(turn: Turn, kind: ReminderKind, local_date: date) -> None:
     """A reminder fell due: say what it should say, or nothing if it no longer applies."""
     runner = turn.runner
-    if not runner.onboarded or runner.unreachable:
+    if runner.unreachable:
         return
+    if kind is ReminderKind.CLEARANCE:
+        _clearance(turn)
+        return
+    if not runner.onboarded:
+        return
+    close_unfinished(turn)  # a session left open yesterday never silences today's nudge
     if kind is ReminderKind.WEEKLY:
-        await _weekly(turn)
+        await weekly_summary(turn, local_date)
         return
     if runner.is_paused(local_date):
         return
     if kind is ReminderKind.MORNING:
         session = pending_morning(turn, local_date)
         if session is not None:
-            turn.say(("Good morning! How do your feet, calves and legs feel after yesterday's session? "
-                      "Pain or stiffness right now, 0 = none, 10 = worst imaginable."),
+            turn.say(f"Good morning! After yesterday's session: {PAIN_QUESTION}\n{PAIN_SCALE}",
                      turn.standalone_keyboard(_morning_rows(session.number)))
     elif kind in (ReminderKind.SESSION, ReminderKind.SNOOZE):
-        if trained_today(turn.history, local_date) or turn.history.active_session is not None:
-            return
-        schedule = runner.schedule
-        at = schedule.run_time.strftime("%H:%M") if schedule else "soon"
-        turn.update_runner(snoozed_until=None)
-        turn.say(f"Run at {at} today: time for your 15-20 minute heels-up warm-up. Ready?",
-                 turn.standalone_keyboard((
-                     (("Start now", "nudge_start", local_date.isoformat()),
-                      (f"Snooze {SNOOZE_MINUTES} min", "nudge_snooze", local_date.isoformat()),
-                      ("Skip today", "nudge_skip", local_date.isoformat())),)))
+        _nudge(turn, local_date)
     elif kind is ReminderKind.RUN_NOTE:
+        if not_ready_on(turn.history, local_date) is not None:
+            return
         schedule = runner.schedule
         next_day = next_strength_day(schedule, local_date + timedelta(days=1)) if schedule else None
         when = f" Next strength session: {short_date(next_day)}." if next_day else ""
-        turn.say(f"Run day, no strength work today. {MOBILITY_DRILL}{when}",
+        turn.say(f"Run day, no strength work today. {MOBILITY_OFFER}{when}",
                  turn.standalone_keyboard(((("Turn these notes off", "notes_off", ""),),)))
     elif kind is ReminderKind.CHECK_IN:
         turn.update_runner(quiet=True)  # one message, then quiet until they write
-        turn.say("It's been a couple of weeks without a session. Still there? No pressure: when you're "
-                 "ready, we'll start a little easier. If you're injured or away, a pause keeps things quiet.",
+        turn.say(f"It's been {number_word(CHECK_IN_AFTER_MISSED_WEEKS)} weeks or so without a session. Still there? "
+                 "No pressure: when you're ready, we'll start a little easier. If you're injured or away, a pause "
+                 "keeps things quiet.",
                  turn.standalone_keyboard(((("Start a session", "nudge_start", turn.today.isoformat()),
                                             ("Pause for a while", "pause", "")),)))
 
 
-async def _weekly(turn: Turn) -> None:
-    runner, history = turn.runner, turn.history
-    schedule = runner.schedule
-    week = consistency(history, schedule.sessions_target if schedule else 2, turn.today)
-    trend = weekly_trend(history, turn.today)
-    lines = [f"Your week: {week.this_week}/{week.target} strength sessions"
-             + (" ✓ target met" if week.met_this_week else "")]
-    if trend.this_week is not None:
-        lines.append(f"Morning pain average: {trend.this_week:.1f}/10"
-                     + (" (up on last week, so no level rises this week)" if trend.rising else ""))
-    if trend.review_suggested:
-        lines.append(REVIEW_ADVICE)
-    lines.append("")
-    lines.append(progress_text(runner, history, turn.today))
-    picture = None
-    if history.sessions:
-        data = progress_data(runner, history, turn.today)  # the same chart as /progress
-        png = await turn.services.charts.progress_png(data)
-        picture = Picture(f"tiptoe-week-{turn.today.isoformat()}.png", png, data.caption)
-    turn.say("\n".join(lines), picture=picture)
+def _nudge(turn: Turn, day: date) -> None:
+    history = turn.history
+    if trained_today(history, day) or history.active_session is not None or not_ready_on(history, day):
+        return
+    schedule = turn.runner.schedule
+    turn.update_runner(snoozed_until=None)
+    minutes = session_minutes(turn.runner.levels)
+    if schedule is not None and day.weekday() not in schedule.run_days:
+        head = f"Strength day: time for your {minutes}-minute heels-up session. Ready?"
+    else:
+        at = schedule.run_time.strftime("%H:%M") if schedule else "soon"
+        when = "today" if day == turn.today else f"on {short_date(day)}"
+        head = f"Run at {at} {when}: time for your {minutes}-minute heels-up warm-up. Ready?"
+    turn.say(head, turn.standalone_keyboard((
+        (("Start now", "nudge_start", day.isoformat()),
+         (f"Snooze {SNOOZE_MINUTES} min", "nudge_snooze", day.isoformat()),
+         ("Skip today", "nudge_skip", day.isoformat())),)))
+
+
+def _clearance(turn: Turn) -> None:
+    """"Remind me later" on the clearance step, a few days on: ask again if it's still open."""
+    if turn.runner.clearance_reminder_at is None:
+        return
+    turn.update_runner(clearance_reminder_at=None)
+    if turn.runner.onboarded or turn.dialogue.state != "clearance":
+        return
+    from core.flows.onboarding import ask_clearance
+
+    turn.say("A reminder, as promised: have you been able to check with a health provider?")
+    with turn.reasking():  # the buttons already on screen keep working too
+        ask_clearance(turn)
 
 
 async def on_morning(turn: Turn, arg: str) -> None:
@@ -110,73 +120,43 @@ async def on_morning(turn: Turn, arg: str) -> None:
         turn.notice("That check is no longer open; nothing changed.")
         return
     if session.morning is not None:
-        turn.notice(f"Already noted: {session.morning.score}/10 ✓")
+        turn.notice(f"Already noted: {session.morning.score}/{PAIN_MAX} ✓")
         return
-    turn.chosen(f"This morning: {score}/10")
+    turn.chosen(f"This morning: {score}/{PAIN_MAX}")
+    take_morning(turn, session, score)
+
+
+def take_morning(turn: Turn, session: Session, score: int) -> None:
     session = replace(session, morning=MorningCheck(score=score, recorded_at=turn.now))
     turn.save_session(session)
-    lines = record_level_decisions(turn, decisions_after_morning(turn.runner, turn.history, session.number,
-                                                                 turn.today))
-    head = ("Settled overnight ✓" if settled(session.readiness, score)
-            else f"It didn't settle overnight ({score}/10 vs {session.readiness or 0}/10 before the session), "
-                 "so we ease off.")
+    decisions = decisions_after_morning(turn.runner, turn.history, session.number, turn.today)
+    lines = record_level_decisions(turn, decisions)
+    if morning_settled(turn.history, session):
+        head = "Settled overnight ✓"
+    else:
+        eased = any(d.direction is Direction.REGRESS for d in decisions)
+        before = session.readiness or 0
+        head = (f"It didn't settle overnight ({score}/{PAIN_MAX} vs {before}/{PAIN_MAX} before the session), "
+                + ("so we ease off:" if eased else "so no step up this time."))
     parts = [head, "\n".join(lines)]
-    if weekly_trend(turn.history, turn.today).review_suggested:
+    if referral_due(turn.runner, turn.history, turn.today, turn.now):
+        turn.update_runner(referral_shown_at=turn.now)
         parts.append(REVIEW_ADVICE)
-    if score >= STOP_FROM:
-        stop_for_red_flag(turn, "pain", f"Pain at {score}/10 the morning after is too much to train on. "
-                                        "Please rest and have it checked by a clinician.")
-        turn.say("\n\n".join(parts))
-        return
     turn.say("\n\n".join(p for p in parts if p))
+    if score >= STOP_FROM:
+        stop_for_red_flag(turn, "pain", "Please rest and have it checked by a clinician.\n"
+                                        f"Pain at {score}/{PAIN_MAX} the morning after is too much to train on.")
 
 
-async def on_nudge_start(turn: Turn, arg: str) -> None:
-    if arg != turn.today.isoformat() and turn.history.active_session is None:
-        turn.notice("That reminder was for another day; send /session to start today's.")
-        return
-    turn.chosen("Starting")
-    begin_session(turn)
-
-
-async def on_nudge_snooze(turn: Turn, arg: str) -> None:
-    if arg != turn.today.isoformat():
-        turn.notice("That reminder was for another day; nothing changed.")
-        return
-    if turn.runner.snoozed_until is not None and turn.runner.snoozed_until > turn.now:
-        turn.notice("Already snoozed ✓")
-        return
-    schedule = turn.runner.schedule
-    if schedule is not None:
-        run_starts = local_instant(turn.today, schedule.run_time, schedule.timezone)
-        if turn.now + timedelta(minutes=SNOOZE_MINUTES) >= run_starts:
-            turn.notice("Too close to your run to snooze: tap Start now, or Skip today.")
-            return
-    if any(s.local_date == turn.today and s.status is SessionStatus.SKIPPED for s in turn.history.sessions):
-        turn.notice("You've skipped today, so no more reminders today ✓")  # a snooze would nudge again
-        return
-    turn.update_runner(snoozed_until=turn.now + timedelta(minutes=SNOOZE_MINUTES))
-    turn.chosen(f"Snoozed for {SNOOZE_MINUTES} min")
-
-
-async def on_nudge_skip(turn: Turn, arg: str) -> None:
-    if arg != turn.today.isoformat():
-        turn.notice("That reminder was for another day; nothing changed.")
-        return
-    if any(s.local_date == turn.today and s.status is SessionStatus.SKIPPED for s in turn.history.sessions):
-        turn.notice("Already skipped ✓")
-        return
-    if turn.history.active_session is not None or trained_today(turn.history, turn.today):
-        turn.notice("You've already started today's session; send /session to carry on.")
-        return
-    number = max((s.number for s in turn.history.sessions), default=0) + 1
-    turn.save_session(Session(number=number, started_at=turn.now, local_date=turn.today,
-                              status=SessionStatus.SKIPPED, ended_at=turn.now))
-    turn.update_runner(snoozed_until=None)
-    turn.chosen("Skipped today")
-    schedule = turn.runner.schedule
-    next_day = next_strength_day(schedule, turn.today + timedelta(days=1)) if schedule else None
-    show_idle(turn, "No problem, enjoy your run." + (f" Next session: {short_date(next_day)}." if next_day else ""))
+async def morning_text(turn: Turn, text: str) -> bool:
+    """A typed score between sessions answers this morning's open check, if there is one."""
+    score = parse_score(text)
+    session = pending_morning(turn, turn.today) if score is not None else None
+    if session is None or score is None or not turn.runner.onboarded:
+        return False
+    turn.say(f"This morning: {score}/{PAIN_MAX} ✓")
+    take_morning(turn, session, score)
+    return True
 
 
 async def on_notes_off(turn: Turn, arg: str) -> None:
@@ -204,4 +184,4 @@ STANDALONE = {
     "pause": on_pause,
 }
 
-__all__ = ["BUTTON_PROBLEM", "STANDALONE", "due"]
+__all__ = ["BUTTON_PROBLEM", "STANDALONE", "due", "morning_text"]

@@ -8,7 +8,7 @@ from core.flows.base import State
 from core.export import StoredRecords, export_document
 from core.progress import progress_data, progress_text
 from core.replies import Attachment, Picture
-from core.texts import HELP
+from core.texts import HELP, MOBILITY_DRILL
 from core.turn import Turn
 
 QUICK_ACTIONS = ((("Start a session", "session", ""), ("My progress", "progress", ""), ("Help", "help", "")),)
@@ -29,10 +29,18 @@ def ask_idle(turn: Turn) -> None:
 async def on_idle(turn: Turn, action: str, arg: str) -> None:
     from core.conversation import run_command  # the router imports every flow
 
+    if action == "mobility":
+        turn.chosen("")
+        show_idle(turn, MOBILITY_DRILL)
+        return
     await run_command(turn, action, "")
 
 
 async def on_idle_text(turn: Turn, text: str) -> bool:
+    from core.flows.checks import morning_text  # checks imports the session flows, which import this
+
+    if await morning_text(turn, text):
+        return True
     turn.say("I'm a coach of few words: I work with buttons and commands.\n\n" + HELP)
     ask_idle(turn)
     return True
@@ -79,7 +87,11 @@ async def on_delete(turn: Turn, action: str, arg: str) -> None:
     turn.chosen("Cancelled")
     from core.conversation import STATES  # the router imports every flow
 
+    from core.flows.ending import SESSION_STATES
+
     back = turn.data("back", "idle")
+    if back in SESSION_STATES and turn.history.active_session is None:
+        back = "idle"  # the session closed meanwhile (its day ended): nothing to go back to
     if back in STATES and back not in ("idle", "new", "delete"):
         turn.say("Nothing was deleted. Back to where we were:")
         turn.goto(back, prompt=turn.data("back_prompt"), keep_data=True)

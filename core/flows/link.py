@@ -11,6 +11,8 @@ from datetime import timedelta
 
 from core.flows.base import State
 from core.linking import (
+    CODE_LENGTH,
+    EXAMPLE_CODE,
     CodeOwner,
     CodeProblem,
     Identity,
@@ -33,8 +35,9 @@ from core.turn import Turn, first_step
 PLATFORM_NAMES = {"telegram": "Telegram", "discord": "Discord", "terminal": "the terminal"}
 NO_LINKS = "Linking isn't available here, sorry."
 PROBLEMS = {
-    CodeProblem.UNKNOWN: "I don't recognise that code, so nothing was linked. Check it (8 letters and digits, "
-                         "like K7QM-X2PD), or send /link on the other app for a new one.",
+    CodeProblem.UNKNOWN: "I don't recognise that code, so nothing was linked. Check it "
+                         f"({CODE_LENGTH} letters and digits, like {EXAMPLE_CODE}), or send /link on the other app "
+                         "for a new one.",
     CodeProblem.EXPIRED: f"That code has expired (codes last {LINK_CODE_MINUTES} minutes), so nothing was "
                          "linked. Send /link on the other app for a fresh one.",
     CodeProblem.USED: "That code has already been used, and each works once, so nothing was linked. Send /link "
@@ -98,7 +101,7 @@ async def on_link_menu(turn: Turn, action: str, arg: str) -> None:
         await issue_code(turn)
     elif action == "enter":
         turn.chosen("")
-        turn.ask("link_code", "Type the code from your other chat with me (like K7QM-X2PD).",
+        turn.ask("link_code", f"Type the code from your other chat with me (like {EXAMPLE_CODE}).",
                  ((("Cancel", "cancel", ""),),))
     elif action == "remind" and arg in ("all", "last"):
         turn.update_runner(remind_all_chats=arg == "all")

@@ -17,15 +17,18 @@ from core.programme import (
     DEFAULT_MORNING_CHECK,
     DEFAULT_SESSIONS_PER_WEEK,
     LEAD_CHOICES,
+    MIN_LEVEL,
+    MOBILITY_MINUTES,
+    RUN_TIME_CHOICES,
     SESSIONS_PER_WEEK_CHOICES,
+    ZONE_CHOICES,
+    session_minutes,
 )
-from core.schedule import WEEKDAY_NAMES, choose_strength_days, parse_clock_time, parse_timezone
-from core.texts import schedule_summary
+from core.schedule import WEEKDAY_NAMES, choose_strength_days
+from core.zones import is_fixed_offset, parse_clock_time, parse_timezone
+from core.texts import number_word, schedule_summary
 from core.turn import Turn
 
-TIME_CHOICES = ("06:00", "06:30", "07:00", "07:30", "12:00", "17:30", "18:00", "19:00")
-ZONE_CHOICES = ("Europe/London", "Europe/Berlin", "America/New_York", "America/Chicago",
-                "America/Los_Angeles", "Asia/Kolkata", "Australia/Sydney", "UTC")
 ONBOARDING_ORDER = ("days", "target", "time", "tz", "lead", "finish")
 
 
@@ -79,11 +82,16 @@ async def on_days(turn: Turn, action: str, arg: str) -> None:
 
 
 def ask_target(turn: Turn) -> None:
-    possible = [n for n in SESSIONS_PER_WEEK_CHOICES if n <= len(_days(turn))]
+    days = _days(turn)
+    possible = [n for n in SESSIONS_PER_WEEK_CHOICES if n <= len(days)]
     if len(possible) <= 1:
-        # One or two run days leave no choice; say so instead of asking.
-        target = max(1, min(len(_days(turn)), DEFAULT_SESSIONS_PER_WEEK))
-        _answered(turn, "target", target=str(target))
+        # One or two run days leave no choice: two a week, a non-run day making up the second
+        # when there is only one run day (the summary says which).
+        if len(days) < DEFAULT_SESSIONS_PER_WEEK:
+            turn.say(f"With {number_word(len(days))} run day a week, I'll plan "
+                     f"{number_word(DEFAULT_SESSIONS_PER_WEEK)} strength sessions: one before your run, one on a "
+                     "non-run day at the same time.")
+        _answered(turn, "target", target=str(DEFAULT_SESSIONS_PER_WEEK))
         return
     turn.ask("target", "How many strength sessions a week? Two is a great start; three if you run often.",
              (tuple((f"{n} a week", "target", str(n)) for n in possible),), keep_data=True)
@@ -99,7 +107,7 @@ async def on_target(turn: Turn, action: str, arg: str) -> None:
 
 
 def ask_time(turn: Turn) -> None:
-    rows = (tuple((t, "time", t) for t in TIME_CHOICES[:4]), tuple((t, "time", t) for t in TIME_CHOICES[4:]))
+    rows = (tuple((t, "time", t) for t in RUN_TIME_CHOICES[:4]), tuple((t, "time", t) for t in RUN_TIME_CHOICES[4:]))
     turn.ask("time", "What time do you usually start your run? Tap one, or type it (for example 6:45 or 5:30pm).",
              rows, keep_data=True)
 
@@ -130,7 +138,7 @@ async def _take_time(turn: Turn, text: str) -> None:
 def ask_tz(turn: Turn) -> None:
     rows = tuple(tuple((z.split("/")[-1].replace("_", " "), "tz", z) for z in ZONE_CHOICES[i:i + 4])
                  for i in range(0, len(ZONE_CHOICES), 4))
-    turn.ask("tz", ("Which time zone are you in? Tap one, or type its name (like Europe/Helsinki) "
+    turn.ask("tz", ("Which time zone are you in? Tap one, or type your city (like Helsinki or New York) "
                     "or an offset (like UTC+2)."), rows, keep_data=True)
 
 
@@ -146,12 +154,14 @@ async def on_tz(turn: Turn, action: str, arg: str) -> None:
 async def on_tz_text(turn: Turn, text: str) -> bool:
     zone = parse_timezone(text)
     if zone is None:
-        turn.say(f"I don't know the time zone “{text[:40]}”. Try a city-style name such as Europe/Paris "
-                 "or America/Denver, or an offset such as UTC-5 or UTC+5:30.")
+        turn.say(f"I don't know the time zone “{text[:40]}”. Try a nearby big city such as Paris or Denver, "
+                 "a name such as Europe/Paris, or an offset such as UTC-5 or UTC+5:30.")
         with turn.reasking():
             ask_tz(turn)
         return True
-    turn.say(f"Time zone set: {zone} ✓")
+    fixed = (" A fixed offset won't follow daylight saving: if your clocks change, type your city instead "
+             "(in /settings)." if is_fixed_offset(zone) else "")
+    turn.say(f"Time zone set: {zone} ✓{fixed}")
     _answered(turn, "tz", tz=zone)
     return True
 
@@ -159,8 +169,10 @@ async def on_tz_text(turn: Turn, text: str) -> bool:
 def ask_lead(turn: Turn) -> None:
     labels = {DEFAULT_LEAD_MINUTES: f"{DEFAULT_LEAD_MINUTES} min (recommended)"}
     row = tuple((labels.get(m, f"{m} min"), "lead", str(m)) for m in LEAD_CHOICES)
-    turn.ask("lead", (f"How long before your run should I remind you? {DEFAULT_LEAD_MINUTES} minutes means "
-                      "the 15-20 minute session ends just as your run starts."),
+    minutes = session_minutes((MIN_LEVEL,) * len(turn.runner.levels))
+    turn.ask("lead", (f"How long before your run should I remind you? At the start a session takes about {minutes} "
+                      f"minutes, {minutes + MOBILITY_MINUTES[0]}-{minutes + MOBILITY_MINUTES[1]} with the optional "
+                      f"mobility drill, so {DEFAULT_LEAD_MINUTES} minutes ends it about as your run starts."),
              (row[:2], row[2:], (("No reminders", "lead", "off"),)), keep_data=True)
 
 
@@ -190,7 +202,7 @@ def schedule_from_data(turn: Turn, base: Schedule | None) -> Schedule:
     """Build the schedule from the answers in the dialogue, falling back to `base`."""
     days = _days(turn)
     target = int(turn.data("target") or (base.sessions_target if base else DEFAULT_SESSIONS_PER_WEEK))
-    target = max(1, min(target, len(days)))
+    target = max(1, min(target, max(len(days), DEFAULT_SESSIONS_PER_WEEK)))
     run_time = parse_clock_time(turn.data("time")) if turn.data("time") else (base.run_time if base else time(7))
     zone = turn.data("tz") or (base.timezone if base else "UTC")
     lead_text = turn.data("lead")

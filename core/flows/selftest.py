@@ -1,23 +1,36 @@
-"""/selftest: the single-leg heel-raise test (PROGRAMME.md §5) [HL17]."""
+"""/selftest: the single-leg heel-raise test (docs/programme.md §5) [HL17]."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
 from core.flows.base import State, int_arg, pain_rows
+from core.flows.hold import stop_for_red_flag
 from core.flows.idle import show_idle
 from core.flows.onboarding import stop_for_red_flag
 from core.metronome import SELFTEST_METRONOME, how_to_use
+from core.flows.summary import trained_on
 from core.model import SelfTest, Zone
 from core.pain import exercise_zone
-from core.programme import SELFTEST_AGE_ESTIMATES, SELFTEST_BPM
-from core.selftest import parse_reps, score_self_test
-from core.texts import BUTTON_PROBLEM
+from core.programme import (
+    PAIN_MAX,
+    SELFTEST_AGE_ESTIMATES,
+    SELFTEST_BPM,
+    SELFTEST_MINUTES,
+    SELFTEST_PAIN_NOT_SCORED,
+    SELFTEST_RETEST_DAYS,
+    SELFTEST_WARM_UP_MINUTES,
+    SELFTEST_WARM_UP_RISES,
+)
+from core.selftest import last_scored_test, parse_reps, score_self_test
+from core.texts import BUTTON_PROBLEM, PAIN_SCALE, RUN_EASY, short_date
 from core.turn import Choice, Turn
 
+RETEST_WEEKS = f"{SELFTEST_RETEST_DAYS[0] // 7}-{SELFTEST_RETEST_DAYS[1] // 7} weeks"
 INSTRUCTIONS = (
-    "The heel-raise test, one leg at a time (about 5 minutes):\n"
-    "• Warm up first: ~10 min walking or easy jogging, then 10 two-leg heel rises.\n"
+    f"The heel-raise test, one leg at a time (about {SELFTEST_MINUTES} minutes):\n"
+    f"• Warm up first: about {SELFTEST_WARM_UP_MINUTES} min walking or easy jogging, then "
+    f"{SELFTEST_WARM_UP_RISES} two-leg heel rises.\n"
     "• Stand on a flat floor, fingertips on a wall at shoulder height for balance only.\n"
     f"• Knee straight, body upright. Rise as high as you can and lower, in time with a {SELFTEST_BPM} bpm "
     "metronome: one second up, one second down.\n"
@@ -37,8 +50,24 @@ async def cmd_selftest(turn: Turn, arg: str) -> None:
     ask_intro(turn)
 
 
+def _cautions(turn: Turn) -> str:
+    """Asked for on a day with a session, or soon after the last test: allowed, with a word why not."""
+    notes = []
+    if trained_on(turn.history.sessions, turn.today):
+        notes.append("You've had a session today, so your calves are tired and the count would read low: "
+                     "a day without one is better.")
+    if turn.history.self_tests:
+        last = max(t.taken_at for t in turn.history.self_tests).astimezone(turn.tz).date()
+        days = (turn.today - last).days
+        if days < SELFTEST_RETEST_DAYS[0]:
+            notes.append(f"Your last test was on {short_date(last)}, {days} days ago; a retest says most after "
+                         f"{RETEST_WEEKS}.")
+    return ("\n".join(notes) + " It's your call.\n\n") if notes else ""
+
+
 def ask_intro(turn: Turn) -> None:
-    turn.ask("selftest_intro", INSTRUCTIONS, ((("Ready, left leg first", "go", ""), ("Not now", "later", "")),))
+    turn.ask("selftest_intro", _cautions(turn) + INSTRUCTIONS,
+             ((("Ready, left leg first", "go", ""), ("Not now", "later", "")),))
 
 
 async def on_intro(turn: Turn, action: str, arg: str) -> None:
@@ -68,7 +97,7 @@ async def on_reps_text(turn: Turn, text: str) -> bool:
     if side == "left":
         ask_reps(turn, "right", left=str(reps))
     else:
-        turn.ask("selftest_pain", "Did the test hurt? Pain during it, 0 = none, 10 = worst imaginable.",
+        turn.ask("selftest_pain", f"Did the test hurt? Pain during it, {PAIN_SCALE}",
                  pain_rows("pain"), keep_data=True, right=str(reps))
     return True
 
@@ -78,9 +107,9 @@ async def on_pain(turn: Turn, action: str, arg: str) -> None:
     if score is None:
         turn.notice(BUTTON_PROBLEM)
         return
-    turn.chosen(f"Pain: {score}/10")
+    turn.chosen(f"Pain: {score}/{PAIN_MAX}")
     turn.set_data(pain=str(score))
-    if turn.runner.sex is None and not turn.data("asked"):
+    if turn.runner.sex is None and not turn.data("asked") and score < SELFTEST_PAIN_NOT_SCORED:
         turn.ask("selftest_sex", "To compare with the study norms (which differ for men and women), which should "
                                  "I use? This stays optional.",
                  ((("Men's", "sex", "m"), ("Women's", "sex", "f"), ("Skip", "sex", "")),), keep_data=True)
@@ -114,20 +143,25 @@ async def on_age(turn: Turn, action: str, arg: str) -> None:
 def _finish(turn: Turn) -> None:
     left, right = int(turn.data("left", "0")), int(turn.data("right", "0"))
     pain = int(turn.data("pain", "0"))
-    previous = turn.history.self_tests[-1] if turn.history.self_tests else None
+    previous = last_scored_test(turn.history)
     test = SelfTest(number=len(turn.history.self_tests) + 1, taken_at=turn.now, left=left, right=right, pain=pain)
     turn.history = replace(turn.history, self_tests=turn.history.self_tests + (test,))
-    result = score_self_test(left, right, turn.runner.sex, turn.runner.age_band, previous)
+    if pain >= SELFTEST_PAIN_NOT_SCORED:
+        # A painful count measures the pain more than the calf: kept as a pain report, not scored.
+        lines = [f"Saved as a pain report, not compared with the norms: at {pain}/{PAIN_MAX} the count says more "
+                 "about the pain than about your strength."]
+    else:
+        lines = list(score_self_test(left, right, turn.runner.sex, turn.runner.age_band, previous).lines)
     zone = exercise_zone(pain, turn.runner.profile)
     if zone is Zone.STOP:
-        turn.say("\n".join(result.lines))
-        stop_for_red_flag(turn, "pain", f"Pain at {pain}/10 during the test is too much to train on. "
-                                        "Please have it checked by a clinician.")
+        turn.say("\n".join(lines))
+        stop_for_red_flag(turn, "pain", "Please have it checked by a clinician.\n"
+                                        f"Pain at {pain}/{PAIN_MAX} during the test is too much to train on.")
         return
-    extra = "\n\nIt hurt more than it should, so take it easy and tell me in your next session." \
+    extra = f"\n\nIt hurt more than it should, so take it easy and tell me in your next session. {RUN_EASY}" \
         if zone is Zone.RED else ""
-    show_idle(turn, "Test saved ✓\n\n" + "\n".join(result.lines) + extra
-              + "\n\nI'll suggest a retest in 4-6 weeks.")
+    show_idle(turn, "Test saved ✓\n\n" + "\n".join(lines) + extra
+              + f"\n\nI'll suggest a retest in {RETEST_WEEKS}.")
 
 
 STATES: dict[str, State] = {

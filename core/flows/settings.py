@@ -8,11 +8,21 @@ from datetime import date, timedelta
 from core.flows.base import State, int_arg
 from core.flows.documents import calendar_button
 from core.flows.idle import describe_pause, show_idle
-from core.flows.onboarding import ask_hold
+from core.flows.hold import checked
 from core.flows.questions import ASKERS, schedule_from_data
 from core.model import Profile, SessionStatus
-from core.schedule import parse_clock_time
-from core.texts import BUTTON_PROBLEM, schedule_summary
+from core.programme import (
+    AMBER_MAX_REHAB,
+    GAP_ONE_LEVEL_DAYS,
+    GREEN_MAX,
+    MORNING_CHOICES,
+    PAIN_MAX,
+    PAUSE_DAYS_CHOICES,
+    PAUSE_MAX_DAYS,
+    REDUCED_LOAD_DAYS_FOR_REVIEW,
+)
+from core.zones import parse_clock_time
+from core.texts import BUTTON_PROBLEM, number_word, schedule_summary
 from core.turn import Turn
 
 MENU = (
@@ -22,7 +32,6 @@ MENU = (
     (("Off-day run notes", "set", "notes"), ("Pain limits", "set", "profile")),
     (("Done", "set", "done"),),
 )
-MORNING_CHOICES = ("06:00", "07:00", "08:00", "09:00", "10:00")
 
 
 async def cmd_settings(turn: Turn, arg: str) -> None:
@@ -37,7 +46,8 @@ def ask_menu(turn: Turn) -> None:
     schedule = turn.runner.schedule
     assert schedule is not None
     notes = "on" if schedule.offday_notes else "off"
-    profile = "rehab (up to 5/10)" if turn.runner.profile is Profile.REHAB else "pain-free (up to 2/10)"
+    profile = (f"rehab (up to {AMBER_MAX_REHAB}/{PAIN_MAX})" if turn.runner.profile is Profile.REHAB
+               else f"pain-free (up to {GREEN_MAX}/{PAIN_MAX})")
     turn.ask("settings", (schedule_summary(schedule, turn.today)
                           + f"\nMorning check: {schedule.morning_time.strftime('%H:%M')}. Off-day notes: {notes}."
                           + f"\nPain limits: {profile}.\n\nWhat would you like to change?"), MENU)
@@ -99,8 +109,9 @@ async def _take_morning(turn: Turn, text: str) -> None:
 
 
 def ask_profile(turn: Turn) -> None:
-    turn.ask("profile", ("Pain-free limits (default) keep every exercise at 2/10 or less. Rehab limits allow "
-                         "up to 5/10, and are only for a tendinopathy a clinician diagnosed and cleared "
+    turn.ask("profile", (f"Pain-free limits (default) keep every exercise at {GREEN_MAX}/{PAIN_MAX} or less. "
+                         f"Rehab limits allow up to {AMBER_MAX_REHAB}/{PAIN_MAX}, and are only for a tendinopathy "
+                         "a clinician diagnosed and cleared "
                          "you to load (Silbernagel 2007)."),
              ((("Pain-free", "profile", Profile.PAIN_FREE.value),
                ("Rehab: a clinician cleared me", "profile", Profile.REHAB.value)),))
@@ -118,7 +129,8 @@ async def on_profile(turn: Turn, action: str, arg: str) -> None:
 # ---- pause and resume ---------------------------------------------------------------
 
 PAUSE_REASONS = (("Injury", "injury"), ("Illness", "illness"), ("Travel", "travel"), ("Something else", "other"))
-PAUSE_LENGTHS = (("1 week", "7"), ("2 weeks", "14"), ("4 weeks", "28"), ("Until I resume", "open"))
+PAUSE_LENGTHS = tuple((f"{days // 7} week{'s' if days > 7 else ''}", str(days)) for days in PAUSE_DAYS_CHOICES) + (
+    ("Until I resume", "open"),)
 
 
 async def cmd_pause(turn: Turn, arg: str) -> None:
@@ -136,7 +148,9 @@ async def on_pause_reason(turn: Turn, action: str, arg: str) -> None:
         return
     turn.chosen(label)
     if arg == "injury":
-        turn.say("Sorry to hear it. If it doesn't settle within a couple of weeks, or it changes how you "
+        weeks = number_word(REDUCED_LOAD_DAYS_FOR_REVIEW // 7)
+        turn.say(f"Sorry to hear it. If it doesn't settle within {weeks} weeks, "
+                 "or it changes how you "
                  "walk or run, please get it looked at by a physio or GP.")
     turn.ask("pause_length", "For how long? Tap one, or type the date you'll be back (YYYY-MM-DD).",
              (tuple((label, "length", key) for label, key in PAUSE_LENGTHS),), reason=arg)
@@ -146,7 +160,7 @@ async def on_pause_length(turn: Turn, action: str, arg: str) -> None:
     if arg == "open":
         until = date.max
     else:
-        days = int_arg(arg, 1, 60)
+        days = int_arg(arg, 1, PAUSE_MAX_DAYS)
         if days is None:
             turn.notice(BUTTON_PROBLEM)
             return
@@ -175,7 +189,7 @@ def _reask_pause(turn: Turn, problem: str) -> bool:
 
 
 def _pause(turn: Turn, until: date) -> None:
-    from core.flows.session import finish_session
+    from core.flows.ending import finish_session
 
     if turn.history.active_session is not None:
         finish_session(turn, SessionStatus.STOPPED, quiet=True)
@@ -186,14 +200,15 @@ def _pause(turn: Turn, until: date) -> None:
 async def cmd_resume(turn: Turn, arg: str) -> None:
     runner = turn.runner
     if runner.clinician_hold:
-        ask_hold(turn, "idle")
+        checked(turn)  # the same clearance as the hold's "I've been checked"
         return
     if runner.paused_until is None or runner.paused_until < turn.today:
         turn.update_runner(paused_until=None, pause_reason=None)
         show_idle(turn, "You're not paused: all set for your next session.")
         return
     turn.update_runner(paused_until=None, pause_reason=None)
-    show_idle(turn, "Welcome back! Reminders are on again. If you've been away two weeks or more, "
+    show_idle(turn, "Welcome back! Reminders are on again. If you've been away "
+                    f"{number_word(GAP_ONE_LEVEL_DAYS // 7)} weeks or more, "
                     "the next session starts a level easier.")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.model import Profile, Zone
-from core.pain import check_score, exercise_zone, readiness_zone, settled
+from core.pain import check_score, exercise_zone, parse_score, readiness_zone, settled
 
 FREE, REHAB = Profile.PAIN_FREE, Profile.REHAB
 G, A, R, S = Zone.GREEN, Zone.AMBER, Zone.RED, Zone.STOP
@@ -98,3 +98,20 @@ def test_settled_means_not_worse_than_before_the_session(readiness: int | None, 
 def test_settled_rejects_scores_out_of_range(readiness: int, morning: int) -> None:
     with pytest.raises(ValueError):
         settled(readiness, morning)
+
+
+@pytest.mark.parametrize(("typed", "score"), [
+    ("0", 0), ("3", 3), ("10", 10), ("3/10", 3), (" 3 / 10 ", 3), ("7 out of 10", 7),
+    ("11", None), ("-1", None), ("3.5", None), ("three", None), ("", None), ("3/5", None), ("²", None),
+], ids=["zero", "three", "ten", "slash-ten", "spaced", "out-of-ten", "eleven", "negative", "fraction", "word",
+        "empty", "out-of-five", "superscript"])
+def test_a_typed_score_reads_like_the_button(typed: str, score: int | None) -> None:
+    assert parse_score(typed) == score
+
+
+@pytest.mark.parametrize(("readiness", "morning", "allowance", "ok"), [
+    (0, 1, 0, False), (0, 1, 1, True), (0, 2, 1, False), (3, 4, 1, True), (None, 1, 1, True), (None, 2, 1, False),
+], ids=["rise-1-no-allowance", "rise-1-first-week", "rise-2-first-week", "from-3-to-4-first-week",
+        "no-baseline-1", "no-baseline-2"])
+def test_first_week_soreness_allowance(readiness: int | None, morning: int, allowance: int, ok: bool) -> None:
+    assert settled(readiness, morning, allowance) is ok

@@ -201,7 +201,7 @@ def test_as_level_changes_keeps_only_moves_numbered_in_order() -> None:
         ([sq(pain=3), sq(), sq()], 3, "two easy sessions in a row"),
         ([sq(), sq(outcome=TOO_HARD), sq()], 2, "one more easy session to move up"),
         ([sq(), sq(pain=None, outcome=SKIPPED), sq()], 2, "one more easy session to move up"),
-        ([sq(morning=1), sq()], 2, "one more easy session to move up"),
+        ([sq(morning=2), sq()], 2, "one more easy session to move up"),
         ([sq(morning=None), sq()], 2, "one more easy session to move up"),
         ([sq(level=1), sq()], 2, "one more easy session to move up"),
     ],
@@ -237,14 +237,25 @@ def test_rehab_profile_progresses_on_green_only(profile: Profile, pains: tuple[i
     assert only(decisions_after_morning(runner(profile=profile), h, 2, morning_after_last(h))).to_level == to_level
 
 
+def after_the_first_week(h: History) -> History:
+    """The same sessions for a runner whose first session was a month earlier."""
+    first = session(99, -30, result(CALF, 0), morning=0)
+    return replace(h, sessions=(first, *h.sessions))
+
+
 @pytest.mark.parametrize(
-    ("readiness", "morning", "to_level", "cause"),
-    [(3, 2, 3, "progress"), (3, 3, 3, "progress"), (3, 4, 2, "not_settled"), (0, 1, 2, "not_settled")],
-    ids=["morning-better", "morning-same-settles", "morning-worse-by-one", "no-pain-before-one-after"],
+    ("readiness", "morning", "first_week", "to_level", "cause"),
+    [(3, 2, False, 3, "progress"), (3, 3, False, 3, "progress"), (3, 4, False, 2, "not_settled"),
+     (0, 1, False, 2, "not_settled"), (0, 1, True, 3, "progress"), (3, 4, True, 3, "progress"),
+     (0, 2, True, 2, "not_settled"), (3, 5, True, 2, "not_settled")],
+    ids=["morning-better", "morning-same-settles", "morning-worse-by-one", "no-pain-before-one-after",
+         "first-week-one-point-of-soreness-settles", "first-week-worse-by-one-settles",
+         "first-week-two-points-does-not", "first-week-worse-by-two-does-not"],
 )
-def test_morning_settles_when_not_worse_than_readiness(readiness: int, morning: int, to_level: int,
-                                                       cause: str) -> None:
+def test_morning_settles_when_not_worse_than_readiness(readiness: int, morning: int, first_week: bool,
+                                                       to_level: int, cause: str) -> None:
     h = squat_sessions([sq(morning=morning), sq(morning=morning)], readiness=readiness)
+    h = h if first_week else after_the_first_week(h)
     decision = only(decisions_after_morning(runner(), h, 2, morning_after_last(h)))
     assert (decision.to_level, decision.cause) == (to_level, cause)
 
@@ -263,7 +274,7 @@ def test_level_4_moves_to_5() -> None:
 @pytest.mark.parametrize(
     ("earlier", "to_level", "says"),
     [
-        (change(SQUAT, 1, 2, 3 - 6, "progress"), 2, "already moved up this week"),
+        (change(SQUAT, 1, 2, 3 - 6, "progress"), 2, "one step a week: you can move up from Fri 7 Mar"),
         (change(SQUAT, 1, 2, 3 - 7, "progress"), 3, "two easy sessions in a row"),
         (change(SQUAT, 1, 2, 3 - 8, "progress"), 3, "two easy sessions in a row"),
         (change(CALF, 1, 2, 3 - 1, "progress"), 3, "two easy sessions in a row"),
@@ -346,7 +357,7 @@ def test_injury_history_holds_until_two_fully_easy_sessions(injury: bool, sessio
 )
 def test_unsettled_morning(profile: Profile, level: int, pain: int | None, outcome: Outcome,
                            earlier: LevelChange | None, to_level: int, says: str) -> None:
-    s = session(1, 0, result(SQUAT, pain, outcome), readiness=0, morning=1)
+    s = session(1, 0, result(SQUAT, pain, outcome), readiness=0, morning=2)  # 2: more than first-week soreness
     h = History(sessions=(s,), level_changes=(earlier,) if earlier else ())
     decision = only(decisions_after_morning(runner(levels=(level,) * 5, profile=profile), h, 1, day(1)))
     assert (decision.from_level, decision.to_level, decision.cause) == (level, to_level, "not_settled")

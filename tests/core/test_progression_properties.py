@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
-from hypothesis import given, settings
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from core.model import (
@@ -35,7 +35,11 @@ from core.progression import (
     decisions_after_morning,
     decisions_after_session,
     gap_decisions,
+    next_step_from,
+    next_step_hint,
+    weekly_trend,
 )
+from core.texts import short_date
 
 START = date(2025, 1, 6)
 EXERCISE_COUNT = len(EXERCISES)
@@ -202,3 +206,34 @@ def test_any_history_moves_levels_safely(case: tuple[Runner, History, date]) -> 
     check_each(runner, eased)
     runner, history = record(runner, history, eased, at(today, 6))
     assert gap_decisions(runner, history, today) == ()
+
+
+@settings(max_examples=300, deadline=None)
+@given(runners, st.lists(plans, max_size=14), st.integers(1, 12))
+def test_one_more_easy_session_to_move_up_is_a_promise_kept(runner: Runner, days: list[Plan], wait: int) -> None:
+    """Whenever the hint says one more easy session, one more easy, settled session moves it up,
+    unless the one-step-a-week date the hint names has not come yet, or morning pain is rising."""
+    runner, history = simulate(runner, days)
+    day = (history.sessions[-1].local_date if history.sessions else START) + timedelta(days=wait)
+    if gap_decisions(runner, history, day):
+        return  # back after a break: levels drop first, the hints were about the old levels
+    hints = {e: next_step_hint(runner, history, e, day) for e in range(EXERCISE_COUNT)}
+    number = len(history.sessions) + 1
+    easy = tuple(ExerciseResult(i, runner.level(i), Outcome.DONE, 0, at(day, 7, 10 + i)) for i in range(EXERCISE_COUNT))
+    morning_day = day + timedelta(days=1)
+    history = history.with_session(Session(number, at(day, 7), day, SessionStatus.COMPLETED, 0, at(day, 7, 30), easy,
+                                           MorningCheck(0, at(morning_day, 5))))
+    decided = {d.exercise: d for d in decisions_after_morning(runner, history, number, morning_day)}
+    rising = weekly_trend(history, morning_day).rising
+    for exercise, hint in hints.items():
+        if not hint.startswith("one more easy session to move up"):
+            continue
+        allowed = next_step_from(runner, history, exercise)
+        waits_for_the_week = allowed is not None and morning_day < allowed
+        assert ("not before" in hint) == (allowed is not None and allowed > day), hint
+        if allowed is not None and allowed > day:
+            assert short_date(allowed) in hint
+        moved = decided[exercise].direction is Direction.PROGRESS
+        assert moved == (not waits_for_the_week and not rising), (hint, decided[exercise])
+        event("promise kept: moved up" if moved else "promise kept: waits for its week" if waits_for_the_week
+              else "promise kept: rising pain holds")

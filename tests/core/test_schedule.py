@@ -21,12 +21,10 @@ from core.schedule import (
     local_instant,
     local_time,
     next_strength_day,
-    parse_clock_time,
-    parse_timezone,
     reminders_between,
     session_start,
-    zone_for,
 )
+from core.zones import is_fixed_offset, parse_clock_time, parse_timezone, zone_for
 
 UTC = timezone.utc
 MINUTE = timedelta(minutes=1)
@@ -83,8 +81,14 @@ STRENGTH_TABLE = [
      "Mon, Tue and Sat: Mon and Tue are back to back, as your run days leave no room for three with rest "
      "between: keep each session easy"),
     ("Mon Tue Sat Sun", 2, "Tue Sat", "Tue and Sat: your run days with the most rest between them"),
-    ("Wed", 2, "Wed", "Wed: your only run day"),
-    ("Wed", 3, "Wed", "Wed: your only run day"),
+    ("Wed", 1, "Wed", "Wed: your only run day"),
+    ("Wed", 2, "Wed Sat",
+     "Wed and Sat: Wed is your run day; Sat is a non-run day, for a stand-alone session at the same time of day"),
+    ("Sun", 2, "Wed Sun",
+     "Wed and Sun: Sun is your run day; Wed is a non-run day, for a stand-alone session at the same time of day"),
+    ("Wed", 3, "Mon Wed Fri",
+     "Mon, Wed and Fri: Wed is your run day; Mon and Fri are non-run days, for stand-alone sessions at the same "
+     "time of day"),
     ("", 2, "", "No run days yet, so no strength days either."),
 ]
 
@@ -109,7 +113,11 @@ ALL_RUN_DAY_SETS = [frozenset(c) for n in range(1, 8) for c in combinations(rang
 def test_choose_strength_days_avoids_back_to_back_whenever_possible(target: int) -> None:
     for run_days in ALL_RUN_DAY_SETS:
         picked, why = choose_strength_days(run_days, target)
-        count = min(target, len(run_days))
+        if len(run_days) < target:  # every run day, and non-run days make up the number
+            assert len(picked) == target and run_days < picked and "non-run day" in why
+            assert not _has_pair(tuple(picked)) or _has_pair(tuple(run_days)), sorted(run_days)
+            continue
+        count = target
         assert len(picked) == count and picked <= run_days
         could_avoid = any(not _has_pair(c) for c in combinations(sorted(run_days), count))
         assert _has_pair(tuple(picked)) is not could_avoid, sorted(run_days)
@@ -209,6 +217,13 @@ TIMEZONE_TABLE = [
     ("", None),
     ("   ", None),
     ("localtime", None),  # a tzdata file, not a place
+    ("paris", "Europe/Paris"),  # a city alone
+    ("new york", "America/New_York"),
+    ("New-York", "America/New_York"),
+    ("helsinki", "Europe/Helsinki"),
+    ("  Kolkata ", "Asia/Kolkata"),
+    ("sydney", "Australia/Sydney"),
+    ("atlantis", None),
 ]
 
 
@@ -219,6 +234,7 @@ def test_parse_timezone(text: str, expected: str | None) -> None:
     if parsed is not None:
         zone_for(parsed)  # everything we store can be used
         assert parse_timezone(parsed) == parsed
+        assert is_fixed_offset(parsed) == (parsed.startswith("UTC") and parsed != "UTC")  # these get the DST warning
 
 
 CLOCK_TABLE = [

@@ -10,9 +10,10 @@ import pytest
 from icalendar import Calendar
 
 from bot.documents import FileDocuments
-from core.calendar_plan import CalendarPlan, calendar_plans, session_minutes
+from core.calendar_plan import CalendarPlan, calendar_plans
 from core.model import Runner
 from core.payloads import Signer
+from core.programme import session_minutes
 from tests.documents.sample import SCHEDULE, sample_snapshot
 
 SIGNER = Signer(b"calendar-test-secret")
@@ -41,7 +42,7 @@ async def test_the_sessions_file_parses_with_the_runners_zone_and_an_alarm_at_ea
     assert [tz.tz_name for tz in calendar.timezones] == ["Europe/London"]
     first = events[0]
     assert first.start == datetime(2026, 11, 30, 6, 10, tzinfo=ZoneInfo("Europe/London"))  # 20 min before 06:30
-    assert first.end - first.start == timedelta(minutes=15)  # level-1 exercises: 11.5 min, so the 15 min floor
+    assert first.end - first.start == timedelta(minutes=session_minutes((1, 1, 1, 1, 1)))  # level 1's doses
     assert first["DTSTART"].params["TZID"] == "Europe/London"
     (alarm,) = first.walk("VALARM")
     assert alarm["TRIGGER"].dt == timedelta(0) and alarm["ACTION"] == "DISPLAY"
@@ -115,8 +116,8 @@ def test_a_paused_runner_has_nothing_planned_until_the_pause_ends() -> None:
     assert held.events == ()
 
 
-@pytest.mark.parametrize(("levels", "minutes"), [((1, 1, 1, 1, 1), 15), ((3, 3, 3, 3, 3), 15), ((5, 5, 5, 5, 5), 15),
-                                                 ((2, 3, 4, 4, 4), 16)], ids=["level-1", "level-3", "level-5", "mixed"])
-def test_a_session_lasts_as_long_as_its_exercises_within_15_to_20_minutes(levels: tuple[int, ...],
-                                                                          minutes: int) -> None:
-    assert session_minutes(replace(runner(), levels=levels)) == minutes
+@pytest.mark.parametrize("levels", [(1, 1, 1, 1, 1), (3, 3, 3, 3, 3), (5, 5, 5, 5, 5), (2, 3, 4, 4, 4)],
+                         ids=["level-1", "level-3", "level-5", "mixed"])
+def test_a_session_event_lasts_as_long_as_the_exercises_at_the_runners_levels(levels: tuple[int, ...]) -> None:
+    sessions, _ = plans(replace(runner(), levels=levels), date(2026, 11, 30))
+    assert {event.minutes for event in sessions.events} == {session_minutes(levels)}

@@ -16,7 +16,6 @@ import pytest
 
 from core.model import SessionStatus
 from core.payloads import SEP, STANDALONE, Signer
-from core.redflags import CHECK_FIRST
 from core.reminders import due_reminders
 from core.texts import HELP
 from tests.engine.script import Chat, texts
@@ -47,13 +46,13 @@ async def at_screen(world: World, chat: Chat) -> None:
     await chat.press("Let's start")
 
 
-async def at_bp(world: World, chat: Chat) -> None:
-    await screen_clear(chat)
+async def at_health(world: World, chat: Chat) -> None:
+    await at_screen(world, chat)
+    await chat.press("None of these")
 
 
 async def at_injury(world: World, chat: Chat) -> None:
-    await at_bp(world, chat)
-    await chat.press("No")
+    await screen_clear(chat)
 
 
 async def at_clearance(world: World, chat: Chat) -> None:
@@ -63,7 +62,8 @@ async def at_clearance(world: World, chat: Chat) -> None:
 
 async def at_hold(world: World, chat: Chat) -> None:
     await at_screen(world, chat)
-    await chat.press("Yes")
+    await chat.press("Sore spot on a bone")
+    await chat.press("Done")
 
 
 async def at_days(world: World, chat: Chat) -> None:
@@ -194,12 +194,14 @@ async def reach(setup: Setup) -> tuple[World, Chat]:
 # ---- free text where a button was expected -------------------------------------------------
 
 BUTTON_QUESTIONS = [
-    pytest.param(at_welcome, "Hi! I'm Tiptoe", "Let's start", "Safety check 1/7", id="welcome"),
-    pytest.param(at_screen, "Safety check 1/7", "No", "Safety check 2/7", id="screening"),
-    pytest.param(at_bp, "blood pressure", "No", "injury or pain", id="blood-pressure"),
+    pytest.param(at_welcome, "Hi! I'm Tiptoe", "Let's start", "Safety check 1/3", id="welcome"),
+    pytest.param(at_screen, "Safety check 1/3", "None of these", "Safety check 2/3", id="screening"),
+    pytest.param(at_screen, "Safety check 1/3", "Numbness, tingling", "✓ Numbness, tingling", id="screening-tick"),
+    pytest.param(at_health, "Safety check 2/3", "None of these", "injury or pain", id="health"),
     pytest.param(at_injury, "injury or pain", "No", "Which days", id="injury"),
-    pytest.param(at_clearance, CHECK_FIRST, "I've been cleared", "diagnose a tendinopathy", id="clearance"),
-    pytest.param(at_hold, "Your programme is paused", "I've been checked", "Safety check 2/7", id="hold"),
+    pytest.param(at_clearance, "check with a health provider", "I've been cleared", "diagnose a tendinopathy",
+                 id="clearance"),
+    pytest.param(at_hold, "Your programme is paused", "I've been checked", "You can tap it from", id="hold"),
     pytest.param(at_days, "Which days", "Mon", "✓ Mon", id="run-days"),
     pytest.param(at_target, "How many strength sessions", "3 a week", "What time", id="sessions-a-week"),
     pytest.param(at_lead, "How long before your run", "No reminders", "All set!", id="lead"),
@@ -255,7 +257,7 @@ async def test_a_newcomers_first_words_get_the_welcome(line: str) -> None:
     world = make_world()
     chat = world.chat()
     assert "Hi! I'm Tiptoe" in texts(await chat.send(line))
-    assert "Safety check 1/7" in texts(await chat.press("Let's start"))
+    assert "Safety check 1/3" in texts(await chat.press("Let's start"))
 
 
 # ---- presses that must change nothing --------------------------------------------------------
@@ -276,12 +278,12 @@ REFUSED_PRESSES = [
     pytest.param(lambda w, c, p: p["no"][:-1] + "x" * 60, "I couldn't read that button", id="malformed-too-long"),
     pytest.param(lambda w, c, p: flipped(p["no"], len(p["no"]) - 1), "doesn't look like one of mine",
                  id="forged-signature-changed"),
-    pytest.param(lambda w, c, p: p["no"].replace("|no|", "|yes|"), "doesn't look like one of mine",
-                 id="forged-no-made-yes"),
-    pytest.param(lambda w, c, p: Signer(b"another-key").sign(ANN.key, current_step(w), "screen", "no"),
+    pytest.param(lambda w, c, p: p["no"].replace("|none|", "|done|"), "doesn't look like one of mine",
+                 id="forged-none-made-done"),
+    pytest.param(lambda w, c, p: Signer(b"another-key").sign(ANN.key, current_step(w), "none", ""),
                  "doesn't look like one of mine", id="forged-other-key"),
     pytest.param(lambda w, c, p: p["bob"], "belongs to someone else's conversation", id="foreign-bobs-own-button"),
-    pytest.param(lambda w, c, p: w.signer.sign(BOB.key, current_step(w), "screen", "no"),
+    pytest.param(lambda w, c, p: w.signer.sign(BOB.key, current_step(w), "none", ""),
                  "belongs to someone else's conversation", id="foreign-signed-for-bob"),
     pytest.param(lambda w, c, p: w.signer.sign(ANN.key, STANDALONE, "launch", ""), "I couldn't read that button",
                  id="standalone-unknown-action"),
@@ -301,9 +303,9 @@ async def test_refused_presses_get_a_short_notice_and_leave_the_snapshot_byte_fo
     await chat.send("/start")
     welcome = chat.button("Let's start").payload
     await chat.press("Let's start")
-    answered = chat.button("No").payload
-    await chat.press("No")  # safety check 1 answered: now at question 2
-    payloads = {"welcome": welcome, "answered": answered, "no": chat.button("No").payload,
+    answered = chat.button("None of these").payload
+    await chat.press("None of these")  # safety check 1 answered: now at question 2
+    payloads = {"welcome": welcome, "answered": answered, "no": chat.button("None of these").payload,
                 "bob": bob.button("Let's start").payload}
     question = chat.keyboard
     before, before_bytes = world.snapshot, repr(world.snapshot)
@@ -312,10 +314,10 @@ async def test_refused_presses_get_a_short_notice_and_leave_the_snapshot_byte_fo
     assert replies[0].notice and notice in replies[0].text and len(replies[0].text) < SHORT
     assert world.snapshot == before and repr(world.snapshot) == before_bytes
     if notice == "from an earlier step":  # and the latest question again, with its live buttons
-        assert "Safety check 2/7" in replies[1].text and replies[1].all_buttons == question
+        assert "Safety check 2/3" in replies[1].text and replies[1].all_buttons == question
     else:
         assert len(replies) == 1
-    assert "Safety check 3/7" in texts(await chat.press_payload(payloads["no"]))  # the real one still works
+    assert "Safety check 3/3" in texts(await chat.press_payload(payloads["no"]))  # the real one still works
 
 
 # Buttons with a valid signature but an argument no keyboard offers (a bug, or a leaked secret).
@@ -420,12 +422,11 @@ async def test_commands_before_the_set_up(line: str, said: tuple[str, ...]) -> N
 @pytest.mark.parametrize("line", ["/session", "/settings", "/start", "/pause", "/selftest"])
 async def test_a_command_in_the_middle_of_the_set_up_carries_on_at_the_same_question(line: str) -> None:
     world, chat = await reach(at_screen)
-    await chat.press("No")
-    await chat.press("No")
-    assert "Safety check 3/7" in chat.last_text
+    await chat.press("None of these")
+    assert "Safety check 2/3" in chat.last_text
     replies = texts(await chat.send(line))
-    assert "Let's carry on where we left off." in replies and "Safety check 3/7" in replies
-    assert "Safety check 4/7" in texts(await chat.press("No"))
+    assert "Let's carry on where we left off." in replies and "Safety check 2/3" in replies
+    assert "Safety check 3/3" in texts(await chat.press("None of these"))
 
 
 @pytest.mark.asyncio
@@ -434,7 +435,9 @@ async def test_a_command_during_a_hold_in_the_set_up_shows_the_hold() -> None:
     for line in ("/session", "/settings", "/start"):
         replies = texts(await chat.send(line))
         assert "Your programme is paused" in replies and "Hi! I'm Tiptoe" not in replies
-    assert "Safety check 2/7" in texts(await chat.press("I've been checked"))
+    world.later(days=1)
+    assert "Did a doctor or physio check you" in texts(await chat.press("I've been checked"))
+    assert "Safety check 2/3" in texts(await chat.press("Yes"))
 
 
 # ---- typed answers the coach can't read ------------------------------------------------------

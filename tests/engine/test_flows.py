@@ -19,7 +19,7 @@ from core.engine import Coach
 from core.model import Outcome, Profile, SessionStatus, Snapshot, UserRef
 from core.payloads import Signer
 from core.programme import EXERCISES, SNOOZE_MINUTES
-from core.redflags import CHECK_FIRST, RED_FLAGS
+from core.redflags import RED_FLAGS, SCREENED
 from core.reminders import due_reminders
 from core.schedule import ReminderKind
 from core.turn import Services
@@ -103,44 +103,51 @@ def active_or_last(world: World):
 
 
 @pytest.mark.asyncio
-@pytest.mark.parametrize("index", range(len(RED_FLAGS)), ids=[f.key for f in RED_FLAGS])
-async def test_a_red_flag_in_screening_holds_until_checked_then_resumes_at_the_next_question(index: int) -> None:
+@pytest.mark.parametrize("flag", SCREENED, ids=[f.key for f in SCREENED])
+async def test_a_red_flag_in_screening_holds_until_checked_the_next_day_then_resumes_at_the_next_question(
+        flag) -> None:
     world = make_world()
     chat = world.chat()
     await chat.send("/start")
-    await chat.press("Let's start")
-    for _ in range(index):
-        await chat.press("No")
-    assert f"Safety check {index + 1}/{len(RED_FLAGS)}" in chat.last_text
-
-    stopped = texts(await chat.press("Yes"))
-    assert "Let's stop here" in stopped and RED_FLAGS[index].advice in stopped
-    assert "Your programme is paused" in stopped
-    assert world.snapshot.runner.clinician_hold == RED_FLAGS[index].key
+    assert "Safety check 1/3" in texts(await chat.press("Let's start"))
+    await chat.press(flag.label)
+    stopped = texts(await chat.press("Done"))
+    if flag.key == "clot":  # one follow-up decides between today and an emergency
+        assert "short of breath" in stopped
+        stopped = texts(await chat.press("No"))
+    assert flag.advice_for(None).split("\n")[0] in stopped and "Your programme is paused" in stopped
+    assert world.snapshot.runner.clinician_hold == flag.key
     assert not world.snapshot.runner.onboarded
 
     refused = texts(await chat.send("/session"))
     assert "Your programme is paused" in refused and "set up" not in refused
     assert world.snapshot.history.sessions == ()
+    assert "I can take that from Tue 1 Dec" in texts(await chat.press("I've been checked"))
+    assert world.snapshot.runner.clinician_hold == flag.key
 
-    resumed = texts(await chat.press("I've been checked"))
-    assert "Thanks for getting checked" in resumed
-    following = (f"Safety check {index + 2}/{len(RED_FLAGS)}" if index + 1 < len(RED_FLAGS)
-                 else "blood pressure")
-    assert following in resumed
+    world.later(days=1)
+    assert "Did a doctor or physio check you" in texts(await chat.press("I've been checked"))
+    resumed = texts(await chat.press("Yes, a clinician checked me"))
+    assert "Thanks for getting checked" in resumed and "Safety check 2/3" in resumed
     assert world.snapshot.runner.clinician_hold is None
+    assert world.snapshot.history.holds[-1].cleared_at == world.clock.now()
 
 
 @pytest.mark.asyncio
-async def test_blood_pressure_yes_asks_for_clearance_and_keeps_that_advice_when_asked_again() -> None:
+async def test_blood_pressure_asks_for_clearance_and_keeps_that_advice_when_asked_again() -> None:
     world = make_world()
     chat = world.chat()
-    await screen_clear(chat)
-    first = texts(await chat.press("Yes"))
-    assert "before doing the holds" in first and CHECK_FIRST in first
+    await chat.send("/start")
+    await chat.press("Let's start")
+    await chat.press("None of these")
+    await chat.press("High blood pressure")
+    assert "Safety check 3/3" in texts(await chat.press("Done"))
+    first = texts(await chat.press("No"))
+    assert "check with a health provider" in first and "holds in this programme" in first
     again = texts(await chat.send("/start"))
-    assert "carry on where we left off" in again and "before doing the holds" in again
-    assert "injury or pain" in texts(await chat.press("I've been cleared"))
+    assert "carry on where we left off" in again and "holds in this programme" in again
+    assert "Which days" in texts(await chat.press("I've been cleared"))
+    assert world.snapshot.runner.screen_flags == frozenset({"heart"})
 
 
 @pytest.mark.asyncio
@@ -153,11 +160,11 @@ async def test_injury_history_remind_me_later_then_cleared_sets_the_pain_limits(
     world = make_world()
     chat = world.chat()
     await screen_clear(chat)
-    await chat.press("No")  # blood pressure
-    assert CHECK_FIRST in texts(await chat.press("Yes"))  # injury in the past year
+    asked = texts(await chat.press("Yes"))  # an injury or pain, ever or now
+    assert "check with a health provider" in asked and "now or in the past" in asked
     assert world.snapshot.runner.injury_history
 
-    assert "When you've spoken to them" in texts(await chat.press("Remind me later"))
+    assert "I'll remind you on Thu 3 Dec" in texts(await chat.press("Remind me later"))
     world.later(days=3)
     assert "carry on where we left off" in texts(await chat.send("/start"))
     assert "diagnose a tendinopathy" in texts(await chat.press("I've been cleared"))
@@ -205,11 +212,11 @@ async def test_readiness_decides_whether_there_is_a_session_today(
 @pytest.mark.parametrize(("profile", "pain", "says", "next_exercise"), [
     (Profile.PAIN_FREE, "2", "Nice and easy", True),
     (Profile.PAIN_FREE, "3", "We'll hold this level", True),
-    (Profile.PAIN_FREE, "4", "one level easier", True),
-    (Profile.PAIN_FREE, "6", "one level easier", True),
+    (Profile.PAIN_FREE, "4", "over today's limit", True),
+    (Profile.PAIN_FREE, "6", "over today's limit", True),
     (Profile.PAIN_FREE, "7", "we stop the session and pause the programme", False),
     (Profile.REHAB, "5", "We'll hold this level", True),
-    (Profile.REHAB, "6", "one level easier", True),
+    (Profile.REHAB, "6", "over today's limit", True),
     (Profile.REHAB, "10", "we stop the session and pause the programme", False),
 ], ids=["pain-free-2-green", "pain-free-3-amber", "pain-free-4-red", "pain-free-6-red", "pain-free-7-stop",
         "rehab-5-amber", "rehab-6-red", "rehab-10-stop"])
@@ -260,13 +267,17 @@ async def test_somethings_wrong_with_a_red_flag_stops_the_session_and_holds(flag
     await finish_exercises(chat, ("1",))
     assert "What's going on?" in texts(await chat.press("Something's wrong"))
     stopped = texts(await chat.press(flag.label))
-    assert flag.advice in stopped and "Your programme is paused" in stopped
+    if flag.key == "clot":
+        stopped = texts(await chat.press("No"))
+    assert flag.advice_for("Europe/London") in stopped and "Your programme is paused" in stopped
     session = active_or_last(world)
     assert session.status is SessionStatus.STOPPED
     assert [r.pain for r in session.results] == [1]  # what was done stays recorded
     assert world.snapshot.runner.clinician_hold == flag.key
     assert "Your programme is paused" in texts(await chat.send("/session"))
-    assert "Let's carry on gently" in texts(await chat.press("I've been checked"))
+    world.later(days=1)
+    await chat.press("I've been checked")
+    assert "Let's carry on gently" in texts(await chat.press("Yes, a clinician checked me"))
     assert world.snapshot.runner.clinician_hold is None
 
 
@@ -574,28 +585,28 @@ async def test_the_morning_check_after_two_easy_sessions_moves_up_a_level() -> N
     await do_session(chat, pain="1")  # Monday 06:00, before the 06:40 nudge (which then says nothing)
     assert await world.deliver_due(chat, datetime(2026, 12, 1, 9, 0, tzinfo=UTC)) == [
         ReminderKind.SESSION, ReminderKind.MORNING]
-    assert "How do your feet, calves and legs feel" in chat.last_text
+    assert "Good morning! After yesterday" in chat.last_text
     first = texts(await chat.press("0"))
     assert "Settled overnight ✓" in first
     # The same hold for all five is said once.
-    assert "Calf hold, Squat, Split squat, SL deadlift, Bridge: staying at level 1 — one more easy session" in first
+    assert "All five: staying at level 1 — one more easy session" in first
     await world.deliver_due(chat, datetime(2026, 12, 4, 6, 45, tzinfo=UTC))
     assert "Before we start" in texts(await chat.press("Start now"))
     await chat.press("0")
     await finish_exercises(chat, ("0",) * len(EXERCISES))
     await world.deliver_due(chat, datetime(2026, 12, 5, 9, 0, tzinfo=UTC))
     second = texts(await chat.press("0"))
-    assert "Calf hold: level 1 → 2 — two easy sessions in a row" in second
+    assert "All five: level 1 → 2 — two easy sessions in a row" in second
     assert world.snapshot.runner.levels == (2,) * len(EXERCISES)
 
 
 @pytest.mark.asyncio
 @pytest.mark.parametrize(("days", "levels_after", "line"), [
     (13, (3, 3, 3, 3, 3), None),
-    (14, (2, 2, 2, 2, 2), "Calf hold: level 3 → 2 — 14 days since your last session, so easing back in"),
-    (15, (2, 2, 2, 2, 2), "Calf hold: level 3 → 2 — 15 days since your last session, so easing back in"),
-    (27, (2, 2, 2, 2, 2), "Calf hold: level 3 → 2 — 27 days since your last session"),
-    (28, (1, 1, 1, 1, 1), "Calf hold: level 3 → 1 — 28 days since your last session"),
+    (14, (2, 2, 2, 2, 2), "All five: level 3 → 2 — 14 days since your last session, so easing back in"),
+    (15, (2, 2, 2, 2, 2), "All five: level 3 → 2 — 15 days since your last session, so easing back in"),
+    (27, (2, 2, 2, 2, 2), "All five: level 3 → 2 — 27 days since your last session"),
+    (28, (1, 1, 1, 1, 1), "All five: level 3 → 1 — 28 days since your last session"),
 ], ids=["13-days-same", "14-days-one-down", "15-days-one-down", "27-days-one-down", "28-days-two-down"])
 async def test_a_long_gap_starts_the_next_session_easier(
         days: int, levels_after: tuple[int, ...], line: str | None) -> None:

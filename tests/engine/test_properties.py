@@ -10,7 +10,8 @@ passing with every due reminder delivered. After every event it checks:
 * every pain score ever recorded is still stored (until a confirmed /delete, after
   which the runner is gone entirely);
 * levels stay within 1..5 and never rise by more than one per event;
-* a notice (stale, forged, foreign, double press...) leaves the stored snapshot unchanged.
+* a notice (stale, forged, foreign, double press...) leaves the stored snapshot unchanged;
+* no exercise is offered on a day with a clinician hold or a failed readiness check.
 
 A "happy" action presses what a willing runner would press next, and each run may start
 with a stretch of them, so most runs get through the set-up and into sessions.
@@ -19,6 +20,7 @@ with a stretch of them, so most runs get through the set-up and into sessions.
 from __future__ import annotations
 
 import asyncio
+import re
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 
@@ -30,7 +32,7 @@ from core.consistency import trained_today
 from core.conversation import STATES
 from core.engine import Coach
 from core.events import Due, Event, Press, parse_input
-from core.model import Snapshot, UserRef
+from core.model import SessionStatus, Snapshot, UserRef
 from core.payloads import MAX_PAYLOAD_BYTES, SEP, STANDALONE, Signer
 from core.programme import MAX_LEVEL, MIN_LEVEL
 from core.reminders import due_reminders
@@ -45,6 +47,7 @@ BOB = UserRef(platform="terminal", external_id="bob", chat_id="bob", display_nam
 SECRET = b"property-test-secret"
 OTHER_SECRET = b"somebody-elses-secret"
 MAX_DELIVERIES = 200  # reminders delivered by one Wait: far more than a few weeks produce
+EXERCISE_PROMPT = re.compile(r"\d/\d [A-Z]")  # "2/5 Heels-up squat, level 1": an exercise on screen
 ERASED = "everything is erased"
 
 # ---- what the runner may do ----------------------------------------------------------
@@ -142,16 +145,18 @@ scripts = st.tuples(warm_ups, st.lists(actions, min_size=15, max_size=40))
 # Per dialogue state: the labels a willing runner picks from (k chooses); other states take any shown.
 HAPPY_LABELS: dict[str, tuple[str, ...]] = {
     "welcome": ("Let's start",),
-    "screen": ("No",),
-    "bp": ("No",),
+    "screen": ("None of these", "None of these", "None of these", "Done"),
     "injury": ("No", "No", "No", "Yes"),
     "clearance": ("I've been cleared",),
     "rehab": ("No", "Yes"),
     "hold": ("I've been checked",),
+    "hold_check": ("Yes", "Yes", "Not yet"),
+    "hold_review": ("Yes", "Not yet"),
+    "clot_check": ("No", "Yes"),
     "finish": ("Start a session now",),
     "idle": ("Start a session",),
     "new": ("Start a session",),
-    "readiness": ("0", "1", "2", "3", "0", "1"),
+    "readiness": ("0", "1", "2", "3", "0", "1", "5", "7"),
     "exercise": ("Done ✓", "Done ✓", "Done ✓", "Done ✓", "Too hard", "Skip"),
     "pain": ("0", "1", "2", "0", "1", "3"),
     "wrong": ("Back to the session",),
@@ -270,11 +275,25 @@ class Player:
             if before is not None:
                 assert level <= before.runner.levels[index] + 1, \
                     f"exercise {index} rose {before.runner.levels[index]} → {level} after {what}"
+        if any(EXERCISE_PROMPT.match(r.text) for r in replies if not r.edit and not r.notice):
+            self._check_exercise_allowed(after, what)
         now = pains(after)
         missing = self.recorded - now
         assert not missing, f"scores lost after {what}: {sorted(missing)}"
         self.recorded |= now
         self._note_milestones(after)
+
+    @staticmethod
+    def _check_exercise_allowed(after: Snapshot, what: str) -> None:
+        """An exercise on screen: no hold is open, and that day's readiness check didn't say no."""
+        runner, history = after.runner, after.history
+        assert runner.clinician_hold is None and history.current_hold is None, \
+            f"an exercise offered during a clinician hold after {what}"
+        session = history.active_session
+        assert session is not None and session.readiness is not None, f"an exercise outside a session after {what}"
+        refused = [s for s in history.sessions if s.local_date == session.local_date
+                   and s.status is SessionStatus.NOT_READY]
+        assert not refused, f"an exercise offered on {session.local_date}, a not-ready day, after {what}"
 
     def _see(self, replies: tuple[Reply, ...]) -> None:
         for reply in replies:
@@ -300,6 +319,10 @@ class Player:
             self.milestones.add("level up")
         if runner.clinician_hold:
             self.milestones.add("clinician hold")
+        if any(h.cleared_at for h in history.holds):
+            self.milestones.add("hold cleared")
+        if any(s.status is SessionStatus.NOT_READY for s in history.sessions):
+            self.milestones.add("not ready")
 
     # ---- the actions -----------------------------------------------------------------
 

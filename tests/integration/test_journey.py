@@ -50,7 +50,7 @@ async def test_full_journey_start_to_delete(app: App) -> None:
     await do_session(chat, pain="0")
     await deliver_due(app, chat, datetime(2026, 12, 5, 8, 30, tzinfo=UTC))
     morning = texts(await chat.press("0"))
-    assert "Squat: level 1 → 2" in morning
+    assert "All five: level 1 → 2" in morning
 
     progress = await chat.send("/progress")
     assert "Squat: level 2/5" in progress[0].text

@@ -10,6 +10,7 @@ import pytest
 
 from bot.main import App
 from bot.reminders.queries import status_counts
+from core.model import Dialogue, Runner, Snapshot
 from core.ports import DeliveryOutcome, DeliveryStatus
 from core.schedule import ReminderKind
 from tests.reminders.conftest import (
@@ -225,3 +226,20 @@ async def test_a_lone_reminder_is_not_sent_early(app: App) -> None:
     app.clock.set(MONDAY_NUDGE)
     assert await dispatcher.tick() == 1
     await dispatcher.drain()
+
+
+async def test_remind_me_later_in_the_set_up_goes_out_three_days_later(app: App) -> None:
+    """Not onboarded yet, so only the periodic pass can plan it: 3 days is past the planning horizon."""
+    delivery = RecordingDelivery(app.clock)
+    dispatcher = make_dispatcher(app, delivery)
+    due = app.clock.now() + timedelta(days=3)
+    runner = Runner(key="telegram:bea", platform="telegram", chat_id="bea", name="Bea", created_at=app.clock.now(),
+                    injury_history=True, clearance_reminder_at=due)
+    await add_runners(app, [Snapshot(runner=runner, dialogue=Dialogue(state="clearance", step=7))])
+    await run_until(app, dispatcher, due - timedelta(minutes=1), step_minutes=60)  # as the periodic pass would
+    assert delivery.sent == []
+    await run_until(app, dispatcher, due + timedelta(minutes=10))
+    [(chat, replies, sent_at)] = delivery.sent
+    assert chat == "bea" and sent_at == due and "A reminder, as promised" in replies[0].text
+    assert [b.label for b in replies[-1].all_buttons] == ["I've been cleared", "Remind me later"]
+    assert (await app.store.load("telegram:bea")).runner.clearance_reminder_at is None

@@ -46,7 +46,7 @@ async def six_weeks() -> tuple[Snapshot, date]:
         if pains is not None:
             await _session(chat, pains)
             await deliver_due(coach, clock, chat, _utc(day + timedelta(days=1), *MORNING_AT))
-            assert "How do your feet" in texts(tuple(chat.transcript[-3:]))
+            assert "Good morning!" in texts(tuple(chat.transcript[-3:]))
             await chat.press("0")
         day += timedelta(days=3 if day.weekday() == 4 else 4)  # Fri -> Mon -> Fri
     today = day - timedelta(days=1)

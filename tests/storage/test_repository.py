@@ -17,6 +17,7 @@ from bot.storage.repository import SqlRunnerStore
 from bot.storage.records import NOT_PERSONAL, rows_of
 from bot.storage.tables import LinkCodeRow, LinkTryRow, ReminderRow, RunnerIdentityRow, metadata
 from core.model import (
+    Hold,
     Dialogue,
     ExerciseResult,
     History,
@@ -111,6 +112,11 @@ FULL_HISTORY = History(
         SelfTest(number=1, taken_at=at(60), left=22, right=25, pain=1),
         SelfTest(number=2, taken_at=at(40 * 24 * 60), left=27, right=26),
     ),
+    holds=(
+        Hold(number=1, reason="bone", started_at=at(2 * 24 * 60), exercises=(0, 1, 2, 3, 4),
+             cleared_at=at(4 * 24 * 60)),
+        Hold(number=2, reason="pain", started_at=at(5 * 24 * 60 + 3), exercises=(0,)),
+    ),
 )
 
 FULL_SNAPSHOT = Snapshot(
@@ -128,6 +134,9 @@ FULL_SNAPSHOT = Snapshot(
         unreachable=True,
         sex="f",
         age_band=40,
+        screen_flags=frozenset({"pregnant", "heart"}),
+        referral_shown_at=at(6 * 24 * 60),
+        clearance_reminder_at=at(9 * 24 * 60),
     ),
     dialogue=Dialogue(
         state="session.exercise",
@@ -276,6 +285,9 @@ async def test_a_later_save_updates_runner_dialogue_and_session_and_adds_new_fac
             + (LevelChange(3, 0, 2, 3, "Steady and green: up.", at(8 * 24 * 60), "progress"),),
             self_tests=after.history.self_tests
             + (SelfTest(number=3, taken_at=at(80 * 24 * 60), left=30, right=31, pain=0),),
+            # The open hold is cleared (its one later write) and a new one starts.
+            holds=(after.history.holds[0], replace(after.history.holds[1], cleared_at=at(8 * 24 * 60)),
+                   Hold(number=3, reason="emergency", started_at=at(9 * 24 * 60), exercises=(0, 1, 2, 3, 4))),
         ),
     )
 
@@ -327,8 +339,13 @@ FORGETFUL_EDITS = [
         id="a whole session missing from after",
     ),
     pytest.param(
-        lambda s: replace(s, history=replace(s.history, level_changes=(), self_tests=())),
-        id="level changes and self-tests missing from after",
+        lambda s: replace(s, history=replace(s.history, level_changes=(), self_tests=(), holds=())),
+        id="level changes, self-tests and holds missing from after",
+    ),
+    pytest.param(
+        lambda s: replace(s, history=replace(s.history, holds=tuple(
+            replace(h, reason="other", cleared_at=None, exercises=(1,)) for h in s.history.holds))),
+        id="holds rewritten or un-cleared in after",
     ),
     pytest.param(
         lambda s: replace(

@@ -21,7 +21,7 @@ from bot.settings import Settings
 from bot.telegram import RetryPolicy, build_application, run_telegram
 from core.engine import Coach
 from core.model import UserRef
-from tests.engine.script import Chat
+from tests.engine.script import SCREEN_CLEAR, Chat
 from tests.fakes.telegram_api import Call, FakeTelegram
 from bot.turns import TurnObserver
 from tests.conftest import START  # noqa: F401  (re-exported for the tests here)
@@ -154,11 +154,9 @@ async def settle(tg: FakeTelegram) -> None:
 async def onboard(chat: TelegramChat) -> None:
     """/start to "All set", through the screening and the schedule questions."""
     await chat.send("/start", "short safety check")
-    await chat.press("Let's start", "Safety check 1/7")
-    for number in range(2, 8):
-        await chat.press("No", f"Safety check {number}/7")
-    await chat.press("No", "blood pressure")
-    await chat.press("No", "injury or pain")
+    await chat.press("Let's start", "Safety check 1/3")
+    await chat.press("None of these", "Safety check 2/3")
+    await chat.press("None of these", "Safety check 3/3")
     await chat.press("No", "Which days do you usually run?")
     for day in ("Mon", "Wed", "Fri"):
         await chat.press(day, f"✓ {day}", method="editMessageReplyMarkup")
@@ -173,7 +171,7 @@ async def onboard_directly(app: App) -> None:
     """The same onboarding through the engine alone, for tests about what comes after it."""
     engine_chat = Chat(app.coach, RUNNER)
     await engine_chat.send("/start")
-    for label in ("Let's start", *["No"] * 9, "Mon", "Wed", "Fri", "Done", "2 a week"):
+    for label in (*SCREEN_CLEAR, "Mon", "Wed", "Fri", "Done", "2 a week"):
         await engine_chat.press(label)
     for line in ("6:30", "Europe/London"):
         await engine_chat.send(line)

@@ -20,7 +20,7 @@ GROUP, STRANGER = -100, 31337
 
 @dataclass(frozen=True)
 class Screen:
-    """The runner is at safety check 2/7; `first` is check 1/7, already answered "No"."""
+    """The runner is at safety check 2/3; `first` is check 1/3, already answered "None of these"."""
 
     first: dict
     yes: str
@@ -30,18 +30,18 @@ class Screen:
 
 async def at_second_check(chat: TelegramChat) -> Screen:
     await chat.send("/start", "short safety check")
-    await chat.press("Let's start", "Safety check 1/7")
-    first, yes = chat.button("Yes")
-    _, no = chat.button("No")
-    await chat.press("No", "Safety check 2/7")
-    _, current_no = chat.button("No")
-    return Screen(chat.message_with("Safety check 1/7"), yes, no, current_no)
+    await chat.press("Let's start", "Safety check 1/3")
+    first, yes = chat.button("Numbness, tingling")
+    _, no = chat.button("None of these")
+    await chat.press("None of these", "Safety check 2/3")
+    _, current_no = chat.button("None of these")
+    return Screen(chat.message_with("Safety check 1/3"), yes, no, current_no)
 
 
 def tampered(payload: str) -> str:
-    """The same signature over an altered answer: "no" becomes "yes"."""
-    owner, step, action, _, sig = payload.split(SEP)
-    return SEP.join((owner, step, action, "yes", sig))
+    """The same signature over an altered answer: "None of these" becomes "Done"."""
+    owner, step, _, arg, sig = payload.split(SEP)
+    return SEP.join((owner, step, "done", arg, sig))
 
 
 PressMaker = Callable[[Screen, Signer], tuple[int, str, int | None]]  # chat, data, presser
@@ -52,7 +52,7 @@ NOTHING_CHANGES: list = [
                  id="forged callback data"),
     pytest.param(lambda s, signer: (CHAT, "hello", None), PRESS_PROBLEMS[PayloadProblem.MALFORMED],
                  id="data that was never ours"),
-    pytest.param(lambda s, signer: (CHAT, signer.sign("telegram:999", "2", "screen", "no"), None),
+    pytest.param(lambda s, signer: (CHAT, signer.sign("telegram:999", "2", "none", ""), None),
                  PRESS_PROBLEMS[PayloadProblem.FOREIGN], id="someone else's button"),
     pytest.param(lambda s, signer: (GROUP, s.current_no, STRANGER), PRESS_PROBLEMS[PayloadProblem.FOREIGN],
                  id="a stranger presses the runner's button in a group"),
@@ -94,7 +94,7 @@ async def test_when_the_pressed_message_is_gone_the_choice_is_shown_below(
     await chat.send("/start", "short safety check")
     tg.fail_next("editMessageText", 400, NOT_FOUND)
     mark = len(tg.calls)
-    await chat.press("Let's start", "Safety check 1/7")
+    await chat.press("Let's start", "Safety check 1/3")
     reposted = await chat.wait_for("✓ Let's start", mark)
     assert reposted.params["text"].startswith("Hi! I'm Tiptoe") and "reply_markup" not in reposted.result
     assert [c.status for c in tg.calls[mark:] if c.method == "editMessageText"] == [400]
@@ -105,8 +105,8 @@ async def test_an_edit_that_changes_nothing_is_not_an_error(
     await chat.send("/start", "short safety check")
     tg.fail_next("editMessageText", 400, NOT_MODIFIED)
     mark = len(tg.calls)
-    await chat.press("Let's start", "Safety check 1/7")
-    await chat.press("No", "Safety check 2/7")  # and the conversation goes on as usual
+    await chat.press("Let's start", "Safety check 1/3")
+    await chat.press("None of these", "Safety check 2/3")  # and the conversation goes on as usual
     assert [c.status for c in tg.calls[mark:] if c.method == "editMessageText"] == [400, 200]
     assert sum("✓ Let's start" in c.params.get("text", "") for c in tg.calls[mark:]) == 1  # not re-sent
 

@@ -117,7 +117,7 @@ async def test_a_runner_who_blocked_the_bot_is_marked_unreachable(app: App, tg: 
         assert not [c for c in tg.calls[mark:] if c.method == "sendMessage" and c.params["chat_id"] == CHAT]
 
         tg.unblock_user(CHAT)  # writing again makes them reachable again
-        await chat.send("/start", "Safety check 1/7")
+        await chat.send("/start", "Safety check 1/3")
         snapshot = await app.store.load(KEY)
         assert snapshot is not None and not snapshot.runner.unreachable
 

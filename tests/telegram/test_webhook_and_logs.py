@@ -40,7 +40,7 @@ async def test_webhook_updates_need_the_secret(configured: str | None, app: App,
         update, query_id = tg.press(CHAT, welcome.result["message_id"], chat.button("Let's start")[1])
         mark = len(tg.calls)
         assert await tg.push_webhook(update) == 200
-        await chat.wait_for("Safety check 1/7", mark)
+        await chat.wait_for("Safety check 1/3", mark)
     # Only the two updates with the right secret were handled.
     assert sum("short safety check" in c.params.get("text", "") for c in tg.calls_of("sendMessage")) == 1
     assert [c.params["callback_query_id"] for c in tg.calls_of("answerCallbackQuery")] == [query_id]
@@ -55,7 +55,7 @@ async def test_the_token_never_reaches_a_log_line(app: App, tg: FakeTelegram,
     async with running_bot(app.coach, tg):  # built here, after logging is set up, as bot/main.py does
         await chat.send("/start", "short safety check")
         tg.fail_next("editMessageText", 500)  # a retried fault logs too
-        await chat.press("Let's start", "Safety check 1/7")
+        await chat.press("Let's start", "Safety check 1/3")
         await chat.send("/help", "Here's what I can do")
         # What httpx would say if someone turned it back up, and a traceback quoting a URL.
         logging.getLogger("httpx").warning("HTTP Request: POST %s/bot%s/getMe", tg.url, tg.token)

@@ -12,10 +12,9 @@ from tests.terminal.conftest import ChatProgram
 
 ONBOARDING = [
     ("/start", "short safety check"),
-    ("Let's start", "Safety check 1/7"),
-    *[("No", f"Safety check {n}/7") for n in range(2, 8)],
-    ("No", "blood pressure"),
-    ("No", "injury or pain"),
+    ("Let's start", "Safety check 1/3"),
+    ("None of these", "Safety check 2/3"),
+    ("None of these", "injury or pain"),
     ("No", "Which days do you usually run?"),
     ("Mon", "[1] ✓ Mon"),
     ("Wed", "✓ Wed"),
@@ -58,7 +57,7 @@ def assert_steps(steps: list[tuple[str, str]], script: list[tuple[str, str]]) ->
 
 def test_the_whole_journey_through_the_terminal(program: ChatProgram) -> None:
     after = [
-        ("/clock 2026-12-01 08:05", "Good morning! How do your feet"),
+        ("/clock 2026-12-01 08:05", "Good morning! After yesterday"),
         ("0", "Settled overnight"),
         ("/progress", "[file saved:"),
         ("/export", "[file saved:"),
