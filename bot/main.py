@@ -16,12 +16,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from pydantic import ValidationError
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.charts import MatplotlibCharts
 from bot.clock import ManualClock, SystemClock
-from bot.settings import Settings
+from bot.settings import Settings, settings_problems
 from bot.storage.database import app_secret, make_engine, make_session_factory, sqlite_url, upgrade_head
 from bot.storage.repository import SqlRunnerStore
 from bot.reminders.queries import next_pending_due
@@ -244,7 +245,11 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser("discord-sync", help="register the slash commands with Discord now")
     commands.add_parser("migrate", help="bring the database schema up to date")
     args = parser.parse_args(argv)
-    settings = Settings()
+    try:
+        settings = Settings()
+    except ValidationError as error:  # one line per bad setting, not a traceback
+        raise SystemExit("Tiptoe can't start; fix these settings (environment or .env):\n  "
+                         + "\n  ".join(settings_problems(error))) from None
     # In the terminal chat, log lines would interleave with the conversation: warnings only.
     level = "WARNING" if args.command == "chat" else settings.log_level
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
