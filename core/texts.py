@@ -21,6 +21,8 @@ HELP = (
 )
 
 BUTTON_PROBLEM = "That button didn't make sense to me; nothing changed."
+# A sticker, photo, voice note or location: adapters answer with this one line.
+ONLY_TEXT = "I only read text and buttons; please type your answer or tap a button."
 
 
 def day_list(days: frozenset[int]) -> str:

@@ -218,6 +218,7 @@ class FakeDiscord:
         self.calls: list[Call] = []
         self.identify_count = self.resume_count = 0
         self.intents: int | None = None
+        self.identified_shards: list[list[int] | None] = []  # IDENTIFY's [shard_id, shard_count], in order
         self.gateway_connects: list[str] = []  # path?query of every gateway connection
         self.expire_interactions = False  # while True every callback answers 10062
         self.api_url = self.gateway_url = ""
@@ -465,6 +466,7 @@ class FakeDiscord:
     async def _identify(self, ws: web.WebSocketResponse, data: Json) -> None:
         self.identify_count += 1
         self.intents = data.get("intents")
+        self.identified_shards.append(data.get("shard"))
         self._session_id, self._log, self._live = uuid.uuid4().hex, [], ws
         await self._dispatch("READY", {
             "v": 10, "user": self.bot_user, "guilds": [], "session_id": self._session_id,

@@ -164,7 +164,7 @@ async def test_429_waits_retry_after_then_sends(app: App) -> None:
 async def test_retries_that_run_past_the_run_start_are_marked_missed_not_sent_late(app: App) -> None:
     delivery = RecordingDelivery(app.clock)
     delivery.outcomes.extend([DeliveryOutcome(DeliveryStatus.RETRY, detail="502")] * 20)
-    dispatcher = make_dispatcher(app, delivery, max_attempts=50)
+    dispatcher = make_dispatcher(app, delivery)
     await add_runners(app, [runner_snapshot("ann")])
     await run_until(app, dispatcher, MONDAY_NUDGE + timedelta(hours=1))
     [row] = await rows(app, kind="session")
