@@ -79,9 +79,9 @@ class App:
 
 @asynccontextmanager
 async def open_app(database_url: str, clock: Clock, secret: bytes | None = None,
-                   schema: str | None = None) -> AsyncIterator[App]:
+                   schema: str | None = None, pool_size: int | None = None) -> AsyncIterator[App]:
     """Migrate the database, then wire storage, charts and the engine together."""
-    engine = make_engine(database_url, schema=schema)
+    engine = make_engine(database_url, schema=schema, pool_size=pool_size)
     try:
         await upgrade_head(engine)
         sessions = make_session_factory(engine)
@@ -233,7 +233,8 @@ async def run(settings: Settings, *, receive_updates: bool = True) -> None:
         return
     secret = settings.secret_key.get_secret_value().encode() if settings.secret_key else None
     metrics, web = Metrics(), WebServer()
-    async with open_app(settings.database_url, SystemClock(), secret, schema=settings.database_schema) as app:
+    async with open_app(settings.database_url, SystemClock(), secret, schema=settings.database_schema,
+                        pool_size=settings.database_pool_size) as app:
         settings = with_shared_webhook_secret(settings, app)
         guard_logs(secrets_in(settings))
         found = platforms(app, settings, metrics, web)

@@ -24,6 +24,8 @@ class Settings(BaseSettings):
 
     database_url: str = DEFAULT_DATABASE_URL
     database_schema: str | None = None  # PostgreSQL only: keep Tiptoe's tables in this schema
+    # PostgreSQL only: at most this many connections per process (default: SQLAlchemy's 5 + 10 overflow).
+    database_pool_size: int | None = Field(default=None, ge=1)
     secret_key: SecretStr | None = None  # signs buttons; generated and kept in the database when unset
     log_level: str = "INFO"
     log_format: Literal["text", "json"] = "text"

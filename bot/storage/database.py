@@ -7,7 +7,6 @@ alembic.ini); its scripts live in the project's `migrations/` folder.
 
 from __future__ import annotations
 
-import os
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -26,6 +25,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from bot.private_files import create_private
 from bot.storage.tables import AppMetaRow
 from bot.storage.urls import for_asyncpg
 
@@ -43,7 +43,7 @@ def sqlite_url(path: str | Path) -> str:
 
 
 def make_engine(url: str, schema: str | None = None, *,
-                statement_timeout: float = STATEMENT_TIMEOUT_S) -> AsyncEngine:
+                statement_timeout: float = STATEMENT_TIMEOUT_S, pool_size: int | None = None) -> AsyncEngine:
     """An async engine for a SQLite file or PostgreSQL (asyncpg).
 
     Any PostgreSQL URL a host hands out works (`postgres://...?sslmode=require`: see
@@ -51,7 +51,8 @@ def make_engine(url: str, schema: str | None = None, *,
     owner only, and every connection turns on foreign keys, WAL (readers don't block
     the writer) and a busy timeout. PostgreSQL: with `schema`, every connection works in
     that schema (search_path), Alembic's version table included; the schema must exist.
-    Either way a statement waits at most `statement_timeout` seconds.
+    Either way a statement waits at most `statement_timeout` seconds. `pool_size` caps the
+    PostgreSQL connections this process opens (the server's max_connections is shared by all).
     """
     url, connect_args = for_asyncpg(url)
     parsed = make_url(url)
@@ -59,7 +60,8 @@ def make_engine(url: str, schema: str | None = None, *,
         if schema is not None:
             raise ValueError("SQLite has no schemas; pass schema only for PostgreSQL")
         if parsed.database and parsed.database != ":memory:":
-            _create_private_file(Path(parsed.database).expanduser())
+            # Runners' health data: SQLite gives its -wal and -shm files the database file's mode.
+            create_private(Path(parsed.database).expanduser())
         engine = create_async_engine(url)
         event.listen(engine.sync_engine, "connect", _sqlite_setup(int(statement_timeout * 1000)))
         return engine
@@ -67,17 +69,8 @@ def make_engine(url: str, schema: str | None = None, *,
     server_settings["statement_timeout"] = str(int(statement_timeout * 1000))
     if schema is not None:
         server_settings["search_path"] = schema
-    return create_async_engine(url, connect_args=connect_args, pool_pre_ping=True)
-
-
-def _create_private_file(path: Path) -> None:
-    """Runners' health data: the folder and a new database file are for the owner alone.
-
-    SQLite gives its -wal and -shm files the database file's permissions.
-    """
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    if not path.exists():
-        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    pool: dict[str, Any] = {} if pool_size is None else {"pool_size": pool_size, "max_overflow": 0}
+    return create_async_engine(url, connect_args=connect_args, pool_pre_ping=True, **pool)
 
 
 def _sqlite_setup(busy_timeout_ms: int):

@@ -359,14 +359,14 @@ class FakeDiscord:
             data["options"] = self._options(options, command)
         return await self._inject(2, user_id, data, guild_id=gid)
 
-    async def user_message(self, user_id: int | str, text: str) -> str:
-        """The user types `text` in the bot's DM: MESSAGE_CREATE, shaped as Discord sends it."""
+    async def user_message(self, user_id: int | str, text: str, attachments: list[Json] | None = None) -> str:
+        """The user types `text` (and attaches files) in the bot's DM: MESSAGE_CREATE, as Discord sends it."""
         channel = self._dm(str(user_id))
         message_id = self._snowflake()
         await self._dispatch("MESSAGE_CREATE", {
             "id": message_id, "channel_id": channel["id"], "author": _user(user_id), "content": text,
             "timestamp": _now(), "edited_timestamp": None, "tts": False,
-            "mention_everyone": False, "mentions": [], "mention_roles": [], "attachments": [],
+            "mention_everyone": False, "mentions": [], "mention_roles": [], "attachments": attachments or [],
             "embeds": [], "components": [], "pinned": False, "type": 0, "flags": 0})
         return message_id
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -12,6 +13,8 @@ from bot.main import App
 from bot.reminders.queries import status_counts
 from core.ports import DeliveryOutcome, DeliveryStatus
 from core.schedule import ReminderKind
+from tests.storage.backends import DatabaseUnderTest
+from tests.storage.locks import table_locked
 from tests.reminders.conftest import (
     RecordingDelivery,
     add_runners,
@@ -225,3 +228,22 @@ async def test_a_lone_reminder_is_not_sent_early(app: App) -> None:
     app.clock.set(MONDAY_NUDGE)
     assert await dispatcher.tick() == 1
     await dispatcher.drain()
+
+
+async def test_a_slow_tick_is_never_overlapped_and_logs_nothing(app: App, database: DatabaseUnderTest,
+                                                                caplog: pytest.LogCaptureFixture) -> None:
+    """Ticks slower than their interval (the table is locked for a second) just run back to back."""
+    caplog.set_level(logging.DEBUG)
+    await add_runners(app, [runner_snapshot(f"r{n}") for n in range(3)])
+    dispatcher = make_dispatcher(app, RecordingDelivery(app.clock), tick_seconds=0.05)
+    async with table_locked(database, "reminders"):
+        dispatcher.start()
+        await asyncio.sleep(1.0)  # some twenty ticks' worth of time on one blocked tick
+        during = dispatcher.last_tick
+    await asyncio.sleep(0.5)
+    after = dispatcher.last_tick
+    await dispatcher.stop()
+    assert after is not None and (during is None or after > during)  # ticking resumed by itself
+    noise = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert noise == [], [r.getMessage() for r in noise]
+    assert not any("maximum number of running instances" in r.getMessage() for r in caplog.records)
