@@ -284,6 +284,7 @@ def build_application(coach: Coach, settings: Settings, *, retry: RetryPolicy | 
         .post_init(announce_commands)
         .concurrent_updates(PerChatOrder())
         .rate_limiter(PacedRequests(pacer, metrics))
+        .job_queue(None)  # reminders are the dispatcher's; PTB's scheduler would only idle and log
         .build()
     )
     application.bot_data.metrics = metrics

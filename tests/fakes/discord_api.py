@@ -471,7 +471,8 @@ class FakeDiscord:
         await self._dispatch("READY", {
             "v": 10, "user": self.bot_user, "guilds": [], "session_id": self._session_id,
             "resume_gateway_url": f"{self.gateway_url}-resume", "private_channels": [],
-            "application": {"id": self.app_id, "flags": 0}})
+            "application": {"id": self.app_id, "flags": 0},
+            **({"shard": data["shard"]} if data.get("shard") else {})})
         self._ready.set()
 
     async def _resume(self, ws: web.WebSocketResponse, data: Json) -> None:
