@@ -62,6 +62,9 @@ class App:
     clock: Clock
     sessions: async_sessionmaker[AsyncSession]
     planner: ReminderPlanner
+    # PostgreSQL: one connection of its own for the shared pace, so a reply's send slot never
+    # waits for a pooled connection that reminders are busy with.
+    pace_sessions: async_sessionmaker[AsyncSession] | None = None
 
     def dispatcher(self, deliveries: dict[str, Delivery], limiters: dict[str, Pacer],
                    config: DispatcherConfig = DispatcherConfig(), worker: str | None = None,
@@ -72,8 +75,8 @@ class App:
     def pacer(self, platform: str, token: str, rate: float, per_chat_gap: float = 0.0,
               per_chat_burst: int = 1) -> Pacer:
         """PostgreSQL: one pace for the token across every process on the database; SQLite: this process's."""
-        if self.engine.dialect.name == "postgresql":
-            return SharedPacer(self.sessions, bucket_name(platform, token), rate, per_chat_gap, per_chat_burst)
+        if self.pace_sessions is not None:
+            return SharedPacer(self.pace_sessions, bucket_name(platform, token), rate, per_chat_gap, per_chat_burst)
         return RateLimiter(rate, per_chat_gap, per_chat_burst)
 
 
@@ -82,6 +85,7 @@ async def open_app(database_url: str, clock: Clock, secret: bytes | None = None,
                    schema: str | None = None, pool_size: int | None = None) -> AsyncIterator[App]:
     """Migrate the database, then wire storage, charts and the engine together."""
     engine = make_engine(database_url, schema=schema, pool_size=pool_size)
+    pace = make_engine(database_url, schema=schema, pool_size=1) if engine.dialect.name == "postgresql" else None
     try:
         await upgrade_head(engine)
         sessions = make_session_factory(engine)
@@ -89,8 +93,11 @@ async def open_app(database_url: str, clock: Clock, secret: bytes | None = None,
         store = SqlRunnerStore(sessions, planner)
         signer = Signer(secret or await app_secret(sessions))
         coach = Coach(store, clock, Services(signer=signer, charts=MatplotlibCharts()))
-        yield App(coach=coach, store=store, engine=engine, clock=clock, sessions=sessions, planner=planner)
+        yield App(coach=coach, store=store, engine=engine, clock=clock, sessions=sessions, planner=planner,
+                  pace_sessions=make_session_factory(pace) if pace is not None else None)
     finally:
+        if pace is not None:
+            await pace.dispose()
         await engine.dispose()
 
 

@@ -31,9 +31,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.reminders.limiter import ChatPacing
 from bot.storage.database import single_statements
 
-HEADROOM_S = 0.3  # reminders reserve only while the queue of reserved slots is shorter than this
-BATCH = 8  # reminder slots per round trip at most (8 at 28/s: 0.29 s of sending)
-STALE_SLOT_S = 0.05  # a reserved slot this far in the past (a busy loop) is dropped, not bunched up
+HEADROOM_S = 0.15  # reminders reserve only while the queue of reserved slots is shorter than this
+BATCH = 4  # reminder slots per round trip at most (4 at 27/s: 0.15 s of sending)
+# A reminder that reaches its slot this late (a busy event loop woke it late) gives the slot up
+# and takes a new one: sent anyway, several late ones would go out together and break the pace.
+LATE_SLOT_S = 0.06
 
 _ENSURE = text("INSERT INTO send_pace (bucket, next_slot) VALUES (:bucket, clock_timestamp()) "
                "ON CONFLICT (bucket) DO NOTHING")
@@ -81,16 +83,19 @@ class SharedPacer:
         await self._chats.wait(chat_id)
         self._reminders_waiting += 1
         try:
-            async with self._handing_out:  # in order; each waiter takes the next reserved slot
-                slot = await self._next_reminder_slot()
+            while True:
+                async with self._handing_out:  # in order; each waiter takes the next reserved slot
+                    slot = await self._next_reminder_slot()
+                await _sleep_until(slot)
+                if time.monotonic() - slot <= LATE_SLOT_S:
+                    return
         finally:
             self._reminders_waiting -= 1
-        await _sleep_until(slot)
 
     async def _next_reminder_slot(self) -> float:
         while True:
             now = time.monotonic()
-            while self._slots and self._slots[0] < now - STALE_SLOT_S:
+            while self._slots and self._slots[0] < now - LATE_SLOT_S:
                 self._slots.popleft()
             if self._slots:
                 return self._slots.popleft()
