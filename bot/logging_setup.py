@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 
 from bot.telegram.logs import TokenRedactor
@@ -31,10 +31,16 @@ class LibraryPayloads(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if record.levelno >= logging.INFO or record.name == "tiptoe" or record.name.startswith(OUR_LOGGERS):
             return True
-        if record.args:
-            args = record.args if isinstance(record.args, tuple) else (record.args,)
-            record.args = tuple(a if isinstance(a, int | float | bool) or a is None else HIDDEN for a in args)
+        if isinstance(record.args, Mapping):  # "%(name)s" style
+            record.args = {key: _shown(value) for key, value in record.args.items()}
+        elif record.args:
+            record.args = tuple(_shown(value) for value in record.args)
         return True
+
+
+def _shown(value: object) -> object:
+    """Numbers (counts, ids, statuses) stay; anything else may carry a text, so it goes."""
+    return value if isinstance(value, int | float | bool) or value is None else HIDDEN
 
 
 class JsonLines(logging.Formatter):

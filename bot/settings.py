@@ -7,7 +7,6 @@ here, with a message that names the setting.
 
 from __future__ import annotations
 
-import logging
 from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
@@ -90,10 +89,6 @@ class Settings(BaseSettings):
     @property
     def any_platform(self) -> bool:
         return bool(self.telegram_token or self.discord_token)
-
-    @property
-    def log_level_number(self) -> int:
-        return logging.getLevelNamesMapping()[self.log_level]
 
 
 def settings_problems(error: ValidationError) -> list[str]:
