@@ -36,6 +36,9 @@ BATCH = 4  # reminder slots per round trip at most (4 at 27/s: 0.15 s of sending
 # A reminder that reaches its slot this late (a busy event loop woke it late) gives the slot up
 # and takes a new one: sent anyway, several late ones would go out together and break the pace.
 LATE_SLOT_S = 0.06
+# Reminder slots on an idle row start this far ahead, so they are not already past when the
+# answer arrives (on a busy database a round trip takes tens of milliseconds).
+LEAD_S = 0.05
 
 _ENSURE = text("INSERT INTO send_pace (bucket, next_slot) VALUES (:bucket, clock_timestamp()) "
                "ON CONFLICT (bucket) DO NOTHING")
@@ -44,7 +47,8 @@ _RESERVE_URGENT = text(
     "WHERE bucket = :bucket "
     "RETURNING extract(epoch FROM next_slot - clock_timestamp()) - :span")
 _RESERVE_IF_ROOM = text(
-    "UPDATE send_pace SET next_slot = greatest(next_slot, clock_timestamp()) + make_interval(secs => :span) "
+    "UPDATE send_pace SET next_slot = greatest(next_slot, clock_timestamp() + make_interval(secs => :lead)) "
+    "+ make_interval(secs => :span) "
     "WHERE bucket = :bucket AND next_slot < clock_timestamp() + make_interval(secs => :headroom) "
     "RETURNING extract(epoch FROM next_slot - clock_timestamp()) - :span")
 _UNTIL_ROOM = text("SELECT extract(epoch FROM next_slot - clock_timestamp()) - :headroom "
@@ -100,27 +104,28 @@ class SharedPacer:
             if self._slots:
                 return self._slots.popleft()
             wanted = min(self._batch, max(1, self._reminders_waiting))
-            first, asked_at = await self._reserve_if_room(wanted)
+            first, ran_at = await self._reserve_if_room(wanted)
             if first is None:
                 continue
-            self._slots.extend(asked_at + first + n * self._gap for n in range(wanted))
+            self._slots.extend(ran_at + first + n * self._gap for n in range(wanted))
 
     async def _reserve_urgent(self) -> float:
         await self._ensure_row()
         asked_at = time.monotonic()
         async with single_statements(self._sessions) as db:
             first = await db.scalar(_RESERVE_URGENT, {"bucket": self.bucket, "span": self._gap})
-        return asked_at + float(first)
+        return _midway(asked_at) + float(first)
 
     async def _reserve_if_room(self, count: int) -> tuple[float | None, float]:
-        """(seconds to the first of `count` slots, when asked); (None, _) after waiting for room."""
+        """(seconds to the first of `count` slots, from when the statement ran); (None, _) after
+        waiting for room."""
         await self._ensure_row()
         asked_at = time.monotonic()
         async with single_statements(self._sessions) as db:
             first = await db.scalar(_RESERVE_IF_ROOM, {"bucket": self.bucket, "span": count * self._gap,
-                                                       "headroom": self._headroom})
+                                                       "headroom": self._headroom, "lead": LEAD_S})
             if first is not None:
-                return float(first), asked_at
+                return float(first), _midway(asked_at)
             until_room = await db.scalar(_UNTIL_ROOM, {"bucket": self.bucket, "headroom": self._headroom})
         await asyncio.sleep(min(1.0, max(float(until_room or 0.0), self._gap)))
         return None, asked_at
@@ -130,6 +135,11 @@ class SharedPacer:
             async with single_statements(self._sessions) as db:
                 await db.execute(_ENSURE, {"bucket": self.bucket})
             self._ready = True
+
+
+def _midway(asked_at: float) -> float:
+    """Our best guess of when the database ran the statement: halfway through the round trip."""
+    return (asked_at + time.monotonic()) / 2
 
 
 async def _sleep_until(moment: float) -> None:
