@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest_asyncio
 
-from bot.reminders.shared_limiter import BATCH, HEADROOM_S, SharedPacer, bucket_name
+from bot.reminders.shared_limiter import BATCH, HEADROOM_S, LATE_SLOT_S, SharedPacer, bucket_name
 from bot.storage.database import make_session_factory
 from tests.storage.backends import DatabaseUnderTest, open_database
 
@@ -42,10 +42,11 @@ async def test_two_processes_together_keep_one_pace(postgres: DatabaseUnderTest)
 
         await asyncio.gather(*(send(pair[n % 2], f"c{n}") for n in range(80)))
     times.sort()
-    # 80 sends at 40/s: about two seconds, and no second-long window holds more than the rate allows.
+    # 80 sends at 40/s: about two seconds, and no second-long window holds more than the rate allows
+    # (a send may be up to LATE_SLOT_S behind its slot, by design; a later one gives its slot up).
     assert times[-1] - times[0] >= 79 / RATE * 0.95
     most_in_a_second = max(sum(1 for t in times if start <= t < start + 1.0) for start in times)
-    assert most_in_a_second <= RATE + 1
+    assert most_in_a_second <= RATE * (1 + LATE_SLOT_S) + 1
 
 
 async def test_a_reply_in_a_burst_waits_only_for_what_is_already_reserved(postgres: DatabaseUnderTest) -> None:
