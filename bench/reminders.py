@@ -33,7 +33,7 @@ import statistics
 import tempfile
 import time
 import traceback
-from collections import Counter, defaultdict, deque
+from collections import Counter, defaultdict
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -47,12 +47,13 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot
+from telegram.ext import ExtBot
 from telegram.request import HTTPXRequest
 
 from bot.clock import SystemClock
 from bot.main import open_app
 from bot.reminders.dispatcher import CLAIMED, Dispatcher, DispatcherConfig
-from bot.reminders.limiter import TELEGRAM_PER_CHAT_GAP, TELEGRAM_RATE, RateLimiter
+from bot.reminders.limiter import TELEGRAM_PER_CHAT_BURST, TELEGRAM_PER_CHAT_GAP, TELEGRAM_RATE, Pacer, RateLimiter
 
 # What the emulator enforces: Telegram's documented ~30 messages/s. The dispatcher's own limiter
 # (TELEGRAM_RATE) stays a little under it. Use --telegram-limit to be stricter.
@@ -63,6 +64,7 @@ from bot.storage.mapping import runner_columns, runner_from_row
 from bot.storage.tables import ReminderRow, RunnerRow
 from bot.telegram.delivery import PLATFORM, TelegramDelivery
 from bot.telegram.faults import RetryPolicy
+from bot.telegram.pacing import PacedRequests
 from bot.telegram.sending import ReplySender
 from core.engine import Coach
 from core.model import History, Runner, Schedule
@@ -70,14 +72,13 @@ from core.ports import DeliveryOutcome, DeliveryStatus
 from core.reminders import due_reminders, expires_at
 from core.replies import Reply
 from core.schedule import DueReminder, ReminderKind
-from tests.fakes.telegram_api import ApiError, FakeTelegram, Json
+from tests.fakes.telegram_api import FakeTelegram
 from tests.storage.backends import BACKENDS, open_database
 
 T = TypeVar("T")
 Send = Callable[[int, tuple[Reply, ...]], Awaitable[None]]
 
 LEAD = timedelta(minutes=20)  # seeded schedules: session start -> run (a pre-run nudge expires at the run)
-FLOOD_WINDOW = 1.0  # seconds: Telegram's "30 messages per second" window, sliding
 SEND_METHODS = frozenset({"sendMessage", "sendPhoto", "sendDocument"})
 HTTP_POOL = 128  # ≥ the dispatcher's max_in_flight; ≤ the emulator's listen backlog (aiohttp: 128)
 HTTP_TIMEOUT = 30.0  # generous, so a 10,000-job burst is limited by Telegram, not by the client's pool
@@ -92,28 +93,7 @@ SEED_ROWS_PER_SECOND = 500  # ... and the seeding, at a pessimistic pace
 STALL_SECONDS = 0.25  # a silence this long between deliveries is ~7 missed slots at 30/s
 
 
-# ---- the local Telegram: the project's emulator plus Telegram's flood limit ---------------------
-
-
-class FloodLimitedTelegram(FakeTelegram):
-    """FakeTelegram that answers 429 (retry_after=1) once `limit` messages were accepted in the
-    last second, so 429s are counted as Telegram would hand them out, not only when asked for."""
-
-    def __init__(self, limit: float) -> None:
-        super().__init__()
-        self._limit = limit
-        self._accepted: deque[float] = deque()
-
-    def _check_faults(self, method: str, params: Json) -> None:
-        super()._check_faults(method, params)
-        if method not in SEND_METHODS:
-            return
-        now = time.monotonic()
-        while self._accepted and self._accepted[0] <= now - FLOOD_WINDOW:
-            self._accepted.popleft()
-        if len(self._accepted) >= self._limit:
-            raise ApiError(429, retry_after=1)
-        self._accepted.append(now)
+# ---- the local Telegram: the project's emulator with Telegram's flood limit on ---------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,13 +104,14 @@ class ApiCall:
     status: int
 
 
-def serve_telegram(conn: Connection, limit: float) -> None:
+def serve_telegram(conn: Connection, limit: float, per_chat_rate: float | None) -> None:
     """Child process: the emulator, until the parent says stop; then every call it saw."""
-    asyncio.run(_serve_telegram(conn, limit))
+    asyncio.run(_serve_telegram(conn, limit, per_chat_rate))
 
 
-async def _serve_telegram(conn: Connection, limit: float) -> None:
-    async with FloodLimitedTelegram(limit) as telegram:
+async def _serve_telegram(conn: Connection, limit: float, per_chat_rate: float | None) -> None:
+    # 429 (retry_after=1) above `limit` messages in any one second, as Telegram hands them out.
+    async with FakeTelegram(flood_limit=limit, per_chat_rate=per_chat_rate) as telegram:
         conn.send((telegram.url, telegram.token))
         await asyncio.to_thread(conn.recv)
         conn.send([ApiCall(c.method, int(c.params.get("chat_id", 0)), c.at, c.status)
@@ -140,10 +121,10 @@ async def _serve_telegram(conn: Connection, limit: float) -> None:
 class TelegramInChild:
     """The emulator in its own process, so its CPU time never delays the design under test."""
 
-    def __init__(self, limit: float) -> None:
+    def __init__(self, limit: float, per_chat_rate: float | None = None) -> None:
         context = multiprocessing.get_context("spawn")
         self._conn, theirs = context.Pipe()
-        self._process = context.Process(target=serve_telegram, args=(theirs, limit), daemon=True)
+        self._process = context.Process(target=serve_telegram, args=(theirs, limit, per_chat_rate), daemon=True)
         self._process.start()
         theirs.close()
         self.url, self.token = self._conn.recv()
@@ -156,10 +137,12 @@ class TelegramInChild:
 
 
 @asynccontextmanager
-async def telegram_bot(url: str, token: str) -> AsyncIterator[Bot]:
+async def telegram_bot(url: str, token: str, pacer: Pacer | None = None) -> AsyncIterator[Bot]:
+    """A PTB bot on the emulator; with `pacer`, every message waits for it (as bot/telegram/app.py wires it)."""
     request = HTTPXRequest(connection_pool_size=HTTP_POOL, pool_timeout=HTTP_TIMEOUT, read_timeout=HTTP_TIMEOUT,
                            write_timeout=HTTP_TIMEOUT, connect_timeout=HTTP_TIMEOUT)
-    async with Bot(token, base_url=f"{url}/bot", request=request) as bot:
+    paced = {"rate_limiter": PacedRequests(pacer)} if pacer is not None else {}
+    async with ExtBot(token, base_url=f"{url}/bot", request=request, **paced) as bot:
         yield bot
 
 
@@ -296,7 +279,7 @@ class NullDelivery:
 
 
 def telegram_limiter(rate: float) -> RateLimiter:
-    return RateLimiter(rate, TELEGRAM_PER_CHAT_GAP)
+    return RateLimiter(rate, TELEGRAM_PER_CHAT_GAP, TELEGRAM_PER_CHAT_BURST)
 
 
 # ---- the naive design ---------------------------------------------------------------------------
@@ -387,10 +370,11 @@ class BurstRun:
 
 
 async def burst_with_dispatcher(job: BurstJob) -> BurstRun:
+    limiter = telegram_limiter(job.rate)
     async with open_app(job.url, SystemClock(), schema=job.schema) as app, \
-            telegram_bot(job.telegram_url, job.token) as bot:
+            telegram_bot(job.telegram_url, job.token, limiter) as bot:
         dispatcher = TimedDispatcher(app.sessions, app.store, app.coach, app.planner,
-                                     {PLATFORM: TelegramDelivery(bot)}, {PLATFORM: telegram_limiter(job.rate)},
+                                     {PLATFORM: TelegramDelivery(bot)}, {PLATFORM: limiter},
                                      app.clock, DispatcherConfig())
         dispatcher.start()
         ready = time.time()

@@ -11,11 +11,12 @@ import logging
 import signal
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from pydantic import SecretStr, ValidationError
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -23,15 +24,22 @@ from bot.audio import WaveClickTracks
 from bot.charts import MatplotlibCharts
 from bot.clock import ManualClock, SystemClock
 from bot.documents import FileDocuments
+from bot.health import Check, Health, database_check, ticking_check
+from bot.http_server import WebServer
+from bot.logging_setup import configure_logging, guard_logs
+from bot.metrics import Metrics
 from bot.pictures import LevelPictures
-from bot.settings import Settings
+from bot.settings import Settings, settings_problems
 from bot.storage.database import app_secret, make_engine, make_session_factory, sqlite_url, upgrade_head
 from bot.storage.links import SqlLinks
 from bot.storage.records import SqlRecords
 from bot.storage.repository import SqlRunnerStore
 from bot.reminders.queries import next_pending_due
 from bot.reminders.dispatcher import Dispatcher, DispatcherConfig
-from bot.reminders.limiter import DISCORD_RATE, TELEGRAM_PER_CHAT_GAP, TELEGRAM_RATE, RateLimiter
+from bot.reminders.limiter import (
+    DISCORD_RATE, TELEGRAM_PER_CHAT_BURST, TELEGRAM_PER_CHAT_GAP, TELEGRAM_RATE, Pacer, RateLimiter,
+)
+from bot.reminders.shared_limiter import SharedPacer, bucket_name
 from bot.reminders.planner import ReminderPlanner
 from bot.terminal.chat import TerminalChat, parse_when
 from bot.terminal.delivery import PLATFORM as TERMINAL, TerminalDelivery
@@ -59,11 +67,22 @@ class App:
     clock: Clock
     sessions: async_sessionmaker[AsyncSession]
     planner: ReminderPlanner
+    # PostgreSQL: one connection of its own for the shared pace, so a reply's send slot never
+    # waits for a pooled connection that reminders are busy with.
+    pace_sessions: async_sessionmaker[AsyncSession] | None = None
 
-    def dispatcher(self, deliveries: dict[str, Delivery], limiters: dict[str, RateLimiter],
-                   config: DispatcherConfig = DispatcherConfig(), worker: str | None = None) -> Dispatcher:
+    def dispatcher(self, deliveries: dict[str, Delivery], limiters: dict[str, Pacer],
+                   config: DispatcherConfig = DispatcherConfig(), worker: str | None = None,
+                   metrics: Metrics | None = None) -> Dispatcher:
         return Dispatcher(self.sessions, self.store, self.coach, self.planner, deliveries, limiters,
-                          self.clock, config, worker)
+                          self.clock, config, worker, metrics)
+
+    def pacer(self, platform: str, token: str, rate: float, per_chat_gap: float = 0.0,
+              per_chat_burst: int = 1) -> Pacer:
+        """PostgreSQL: one pace for the token across every process on the database; SQLite: this process's."""
+        if self.pace_sessions is not None:
+            return SharedPacer(self.pace_sessions, bucket_name(platform, token), rate, per_chat_gap, per_chat_burst)
+        return RateLimiter(rate, per_chat_gap, per_chat_burst)
 
 
 @asynccontextmanager
@@ -72,6 +91,7 @@ async def open_app(database_url: str, clock: Clock, secret: bytes | None = None,
                    files_dir: Path | None = None) -> AsyncIterator[App]:
     """Migrate the database, then wire storage, charts, pictures, audio and the engine together."""
     engine = make_engine(database_url, schema=schema, pool_size=pool_size)
+    pace = make_engine(database_url, schema=schema, pool_size=1) if engine.dialect.name == "postgresql" else None
     try:
         await upgrade_head(engine)
         sessions = make_session_factory(engine)
@@ -82,8 +102,11 @@ async def open_app(database_url: str, clock: Clock, secret: bytes | None = None,
         services = Services(signer=signer, charts=MatplotlibCharts(), pictures=pictures, audio=WaveClickTracks(),
                             documents=FileDocuments(), records=SqlRecords(sessions), links=SqlLinks(sessions))
         coach = Coach(store, clock, services)
-        yield App(coach=coach, store=store, engine=engine, clock=clock, sessions=sessions, planner=planner)
+        yield App(coach=coach, store=store, engine=engine, clock=clock, sessions=sessions, planner=planner,
+                  pace_sessions=make_session_factory(pace) if pace is not None else None)
     finally:
+        if pace is not None:
+            await pace.dispose()
         await engine.dispose()
 
 
@@ -158,37 +181,65 @@ def _clock_mover(app: App, dispatcher: Dispatcher, key: str, clock: ManualClock)
 class Platforms:
     """The chat platforms this process serves, and how to send reminders to each."""
 
-    tasks: list[Callable[[asyncio.Event], Awaitable[None]]]
-    deliveries: dict[str, Delivery]
-    limiters: dict[str, RateLimiter]
+    tasks: list[Callable[[asyncio.Event], Awaitable[None]]] = field(default_factory=list)  # serve updates
+    senders: list[AbstractAsyncContextManager[object]] = field(default_factory=list)  # open to send only
+    deliveries: dict[str, Delivery] = field(default_factory=dict)
+    limiters: dict[str, Pacer] = field(default_factory=dict)
+    checks: dict[str, Check] = field(default_factory=dict)  # /healthz: is the platform connected
 
 
-def platforms(app: App, settings: Settings) -> Platforms:
+def platforms(app: App, settings: Settings, metrics: Metrics, web: WebServer) -> Platforms:
     # Imported here so the terminal chat starts without loading both platforms' libraries.
-    from bot.discord.client import build_discord_client, run_discord
+    from bot.discord.client import build_discord_client, discord_check, logged_in, run_discord
     from bot.discord.delivery import DiscordDelivery
-    from bot.telegram.app import build_application, run_telegram
+    from bot.telegram.app import build_application, run_telegram, telegram_check
     from bot.telegram.delivery import TelegramDelivery
 
-    found = Platforms([], {}, {})
+    found = Platforms()
     if settings.telegram_token:
-        application = build_application(app.coach, settings)
-        found.tasks.append(lambda stop: run_telegram(application, settings, stop))
+        pacer = app.pacer("telegram", settings.telegram_token.get_secret_value(), TELEGRAM_RATE,
+                          TELEGRAM_PER_CHAT_GAP, TELEGRAM_PER_CHAT_BURST)
+        application = build_application(app.coach, settings, pacer=pacer, metrics=metrics)
+        found.tasks.append(lambda stop: run_telegram(application, settings, stop, web=web, engine=app.engine))
+        found.senders.append(application.bot)  # `async with bot`: initialised, then shut down
         found.deliveries["telegram"] = TelegramDelivery(application.bot)
-        found.limiters["telegram"] = RateLimiter(TELEGRAM_RATE, TELEGRAM_PER_CHAT_GAP)
+        found.limiters["telegram"] = pacer
+        found.checks["telegram"] = telegram_check(application)
     if settings.discord_token:
-        client = build_discord_client(app.coach, settings, sessions=app.sessions)
+        pacer = app.pacer("discord", settings.discord_token.get_secret_value(), DISCORD_RATE)
+        client = build_discord_client(app.coach, settings, sessions=app.sessions, metrics=metrics)
         found.tasks.append(lambda stop: run_discord(client, settings, stop))
-        found.deliveries["discord"] = DiscordDelivery(client)
-        found.limiters["discord"] = RateLimiter(DISCORD_RATE)
+        found.senders.append(logged_in(client))
+        found.deliveries["discord"] = DiscordDelivery(client, pacer=pacer)
+        found.limiters["discord"] = pacer
+        found.checks["discord"] = discord_check(client)
     return found
+
+
+def with_shared_webhook_secret(settings: Settings, app: App) -> Settings:
+    """Webhook workers on one database derive the same secret when none is set (see telegram/webhook.py)."""
+    from bot.telegram.webhook import derived_secret
+
+    if not settings.telegram_webhook_url or settings.telegram_webhook_secret is not None:
+        return settings
+    secret = derived_secret(app.coach.services.signer.secret)
+    return settings.model_copy(update={"telegram_webhook_secret": SecretStr(secret)})
+
+
+def secrets_in(settings: Settings) -> list[str]:
+    """Every secret a log line must never show."""
+    found = [value.get_secret_value() for value in (settings.telegram_token, settings.discord_token,
+                                                   settings.telegram_webhook_secret, settings.secret_key) if value]
+    password = make_url(settings.database_url).password
+    return found + ([str(password)] if password else [])
 
 
 async def run(settings: Settings, *, receive_updates: bool = True) -> None:
     """Every platform whose token is set, plus the reminder dispatcher, in one process.
 
-    `receive_updates=False` (`tiptoe dispatch`) runs the dispatcher alone: start as many
-    of those as needed beside one `tiptoe run` on a shared PostgreSQL database.
+    `receive_updates=False` (`tiptoe dispatch`) sends reminders only. Any number of either
+    may share one PostgreSQL database: they share each token's pace, one polls Telegram
+    at a time, and webhook workers share one registration and secret.
     """
     if not settings.any_platform:
         if not receive_updates:
@@ -197,25 +248,42 @@ async def run(settings: Settings, *, receive_updates: bool = True) -> None:
         await chat(settings, None, "me", None)
         return
     secret = settings.secret_key.get_secret_value().encode() if settings.secret_key else None
+    metrics, web = Metrics(), WebServer()
     async with open_app(settings.database_url, SystemClock(), secret, schema=settings.database_schema,
                         pool_size=settings.database_pool_size) as app:
-        found = platforms(app, settings)
+        settings = with_shared_webhook_secret(settings, app)
+        guard_logs(secrets_in(settings))
+        found = platforms(app, settings, metrics, web)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
         config = DispatcherConfig(early_window=timedelta(minutes=settings.reminder_early_minutes))
-        dispatcher = app.dispatcher(found.deliveries, found.limiters, config)
-        dispatcher.start()
+        dispatcher = app.dispatcher(found.deliveries, found.limiters, config, metrics=metrics)
+        health = Health(metrics)
+        health.add("database", database_check(app.engine))
+        health.add("dispatcher", ticking_check(lambda: dispatcher.last_tick))
+        for name, check in found.checks.items() if receive_updates else ():
+            health.add(name, check)
         try:
+            if settings.metrics_port is not None:
+                health.serve_on(web, settings.metrics_port)
+                await web.listen(settings.metrics_listen, settings.metrics_port)
             if receive_updates:
+                dispatcher.start()
                 await asyncio.gather(*(serve(stop) for serve in found.tasks))
             else:
-                log.info("dispatching reminders for %s", ", ".join(found.deliveries))
-                await stop.wait()
+                async with AsyncExitStack() as senders:
+                    for sender in found.senders:
+                        await senders.enter_async_context(sender)
+                    dispatcher.start()
+                    log.info("dispatching reminders for %s", ", ".join(found.deliveries))
+                    await stop.wait()
+                    await dispatcher.stop()
         finally:
             stop.set()
             await dispatcher.stop()
+            await web.close()
 
 
 async def discord_sync(settings: Settings) -> None:
@@ -263,12 +331,15 @@ def main(argv: list[str] | None = None) -> None:
     pictures_parser = commands.add_parser("pictures", help="draw the 25 exercise-level pictures now")
     pictures_parser.add_argument("--out", help="folder to draw them into (default: the files folder)")
     args = parser.parse_args(argv)
-    settings = Settings()
+    try:
+        settings = Settings()
+    except ValidationError as error:  # one line per bad setting, not a traceback
+        raise SystemExit("Tiptoe can't start; fix these settings (environment or .env):\n  "
+                         + "\n  ".join(settings_problems(error))) from None
     # In the terminal chat, log lines would interleave with the conversation: warnings only.
     level = "WARNING" if args.command == "chat" else settings.log_level
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # APScheduler logs every tick (each second) at INFO: only its warnings are news.
-    logging.getLogger("apscheduler").setLevel(max(logging.WARNING, logging.getLogger().level))
+    configure_logging(level, json_lines=settings.log_format == "json")
+    guard_logs(secrets_in(settings))
     if args.command == "chat":
         asyncio.run(chat(settings, args.db, args.user, args.now))
     elif args.command == "migrate":

@@ -60,12 +60,19 @@ class Coach:
 
     async def mark_unreachable(self, key: str) -> None:
         """The platform says they blocked us or closed DMs: no more nudges until they write again."""
+        await self._set_unreachable(key, True)
+
+    async def mark_reachable(self, key: str) -> None:
+        """The platform says they let us back in (unblocked the bot): their nudges resume."""
+        await self._set_unreachable(key, False)
+
+    async def _set_unreachable(self, key: str, unreachable: bool) -> None:
         for _ in range(SAVE_ATTEMPTS):
             before = await self.store.load(key)
-            if before is None or before.runner.unreachable:
+            if before is None or before.runner.unreachable == unreachable:
                 return
             try:
-                await self.store.save(before, replace(before, runner=replace(before.runner, unreachable=True)))
+                await self.store.save(before, replace(before, runner=replace(before.runner, unreachable=unreachable)))
                 return
             except ConcurrentUpdate:
                 continue

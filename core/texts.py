@@ -33,6 +33,8 @@ HELP = (
 )
 
 BUTTON_PROBLEM = "That button didn't make sense to me; nothing changed."
+# A sticker, photo, voice note or location: adapters answer with this one line.
+ONLY_TEXT = "I only read text and buttons; please type your answer or tap a button."
 
 # The same words before a session and the next morning, so the two scores compare like with like.
 PAIN_QUESTION = "any pain or stiffness in your feet, ankles, calves, knees or hips right now?"

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from alembic import context
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 PROJECT_ROOT = str(Path(__file__).resolve().parents[1])
@@ -50,7 +51,20 @@ def run_migrations_offline() -> None:
         context.run_migrations()
 
 
+def wait_for_other_migrators(connection: Connection) -> None:
+    """PostgreSQL: one migrator per schema at a time; the others wait, then find it at head.
+
+    The lock is held until this transaction ends. A migration may take as long as it needs:
+    the bot's statement timeout is lifted for this transaction only.
+    """
+    if connection.dialect.name != "postgresql":
+        return  # SQLite serialises writers itself
+    connection.execute(text("SET LOCAL statement_timeout = 0"))
+    connection.execute(text("SELECT pg_advisory_xact_lock(hashtextextended('tiptoe:migrate:' || current_schema(), 0))"))
+
+
 def run_migrations_on(connection: Connection) -> None:
+    wait_for_other_migrators(connection)
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 import discord
@@ -26,14 +27,17 @@ from bot.discord.render import (
 )
 from bot.discord.sync import sync_if_changed
 from bot.discord.views import CoachButton
+from bot.metrics import Metrics
 from bot.settings import Settings
+from bot.storage.faults import is_busy
 from bot.turns import AnsweredTurn, TurnObserver
 from core.conversation import PRESS_PROBLEMS
-from core.engine import Coach
+from core.engine import BUSY, Coach
 from core.events import Command, Event, Press, parse_input
 from core.model import UserRef
 from core.payloads import PayloadProblem
 from core.replies import Reply
+from core.texts import ONLY_TEXT
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +48,11 @@ CANNOT_DM = ("I couldn't send you a direct message. Please allow direct messages
              "(or add me to your apps), then try again.")
 SOMETHING_WENT_WRONG = "Sorry, something went wrong on my side. Please try that once more."
 CLOSE_TIMEOUT_S = 10
+
+
+def fault_text(error: BaseException) -> str:
+    """What a runner reads when their action could not be handled: busy, or broken."""
+    return BUSY.text if is_busy(error) else SOMETHING_WENT_WRONG
 
 
 def coach_intents() -> discord.Intents:
@@ -76,14 +85,16 @@ class TiptoeDiscord(discord.Client):
 
     def __init__(self, coach: Coach, token: str, *, sessions: async_sessionmaker[AsyncSession] | None = None,
                  retry: RetryPolicy | None = None, on_turn: TurnObserver | None = None,
-                 guild_ready_timeout: float = 2.0, defer_after: float = DEFER_AFTER_S) -> None:
+                 guild_ready_timeout: float = 2.0, defer_after: float = DEFER_AFTER_S,
+                 **client_options: Any) -> None:
         self.retry = retry or RetryPolicy()
         self.defer_after = defer_after
         super().__init__(intents=coach_intents(), max_ratelimit_timeout=self.retry.longest_flood_wait,
-                         guild_ready_timeout=guild_ready_timeout)
+                         guild_ready_timeout=guild_ready_timeout, **client_options)
         self.coach = coach
         self.sessions = sessions
         self.on_turn = on_turn
+        self.metrics = Metrics()  # build_discord_client passes the process's own
         self.tree = app_commands.CommandTree(self)
         self._token = token
 
@@ -114,8 +125,8 @@ class TiptoeDiscord(discord.Client):
             await answer.defer(thinking=True)
         try:
             replies = await answer.in_time(self.coach.handle(user, Command(name, arg)), thinking=True)
-        except Exception:
-            await answer.notice(SOMETHING_WENT_WRONG)
+        except Exception as error:
+            await answer.notice(fault_text(error))
             raise
         await self._speak(user, answer.render_command(replies))
         self._observe(user, Command(name, arg), replies)
@@ -156,8 +167,8 @@ class TiptoeDiscord(discord.Client):
         answer = self.answering(interaction, user.chat_id)
         try:
             replies = await answer.in_time(self.coach.handle(user, Press(payload)), thinking=False)
-        except Exception:
-            await answer.notice(SOMETHING_WENT_WRONG)
+        except Exception as error:
+            await answer.notice(fault_text(error))
             raise
         await self._speak(user, answer.render_press(replies))
         self._observe(user, Press(payload), replies)
@@ -168,11 +179,19 @@ class TiptoeDiscord(discord.Client):
         """A DM from a runner: typed text (a time, a time zone, reps) or a typed /command."""
         if message.guild is not None or message.author.bot or not isinstance(message.channel, discord.DMChannel):
             return
-        if message.type not in (discord.MessageType.default, discord.MessageType.reply) or not message.content.strip():
+        if message.type not in (discord.MessageType.default, discord.MessageType.reply):
             return
         user = runner_ref(message.author, message.channel.id)
+        if not message.content.strip():
+            if message.attachments or message.stickers:  # a picture, a voice note, a sticker ...
+                await self._speak(user, self.dm(user.chat_id).post(Reply(ONLY_TEXT)))
+            return
         event = parse_input(message.content)
-        replies = await self.coach.handle(user, event)
+        try:
+            replies = await self.coach.handle(user, event)
+        except Exception as error:  # the database failed: say so, then let discord.py log it
+            await self._speak(user, self.dm(user.chat_id).post(Reply(fault_text(error))))
+            raise
         await self._speak(user, self.dm(user.chat_id).post_all(replies))
         self._observe(user, event, replies)
 
@@ -192,8 +211,18 @@ class TiptoeDiscord(discord.Client):
             return False
 
     def _observe(self, user: UserRef, event: Event, replies: tuple[Reply, ...]) -> None:
+        self.metrics.updates.labels(PLATFORM, type(event).__name__.lower()).inc()
         if self.on_turn is not None:
             self.on_turn(AnsweredTurn(user, event, replies))
+
+
+class ShardedTiptoeDiscord(TiptoeDiscord, discord.AutoShardedClient):
+    """The coach for a bot big enough to split its gateway shards across processes.
+
+    Each process runs the shards in DISCORD_SHARD_IDS of DISCORD_SHARD_COUNT. Direct
+    messages (and so most of the coaching) arrive on shard 0; reminders go out over REST
+    from any process.
+    """
 
 
 # ---- the slash commands: one small function each; the docstring is the description -----------
@@ -292,7 +321,8 @@ def coach_command(callback: Callable[[discord.Interaction], Awaitable[None]]) ->
 def build_discord_client(coach: Coach, settings: Settings, *,
                          sessions: async_sessionmaker[AsyncSession] | None = None,
                          retry: RetryPolicy | None = None, on_turn: TurnObserver | None = None,
-                         guild_ready_timeout: float = 2.0, defer_after: float = DEFER_AFTER_S) -> TiptoeDiscord:
+                         guild_ready_timeout: float = 2.0, defer_after: float = DEFER_AFTER_S,
+                         metrics: Metrics | None = None) -> TiptoeDiscord:
     """A client for DISCORD_TOKEN, aimed at DISCORD_API_URL / DISCORD_GATEWAY_URL when set.
 
     With `sessions`, `run_discord` syncs the slash commands at start when they changed.
@@ -300,8 +330,35 @@ def build_discord_client(coach: Coach, settings: Settings, *,
     if settings.discord_token is None:
         raise ValueError("DISCORD_TOKEN is not set")
     aim_discord_py(settings.discord_api_url, settings.discord_gateway_url)
-    return TiptoeDiscord(coach, settings.discord_token.get_secret_value(), sessions=sessions, retry=retry,
-                         on_turn=on_turn, guild_ready_timeout=guild_ready_timeout, defer_after=defer_after)
+    kind, shards = TiptoeDiscord, {}
+    if settings.discord_shard_count is not None:
+        kind = ShardedTiptoeDiscord
+        shards = {"shard_count": settings.discord_shard_count,
+                  "shard_ids": list(settings.discord_shard_ids or range(settings.discord_shard_count))}
+    client = kind(coach, settings.discord_token.get_secret_value(), sessions=sessions, retry=retry,
+                  on_turn=on_turn, guild_ready_timeout=guild_ready_timeout, defer_after=defer_after, **shards)
+    if metrics is not None:
+        client.metrics = metrics
+    return client
+
+
+@asynccontextmanager
+async def logged_in(client: TiptoeDiscord) -> AsyncIterator[TiptoeDiscord]:
+    """Logged in over REST without joining the gateway: enough to send reminders (`tiptoe dispatch`)."""
+    try:
+        await client.log_in()
+        yield client
+    finally:
+        await client.close()
+
+
+def discord_check(client: TiptoeDiscord):
+    """/healthz: the gateway session is up."""
+
+    async def check() -> str | None:
+        return None if client.is_ready() and not client.is_closed() else "not connected to the gateway"
+
+    return check
 
 
 async def run_discord(client: TiptoeDiscord, settings: Settings, stop: asyncio.Event,

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 import discord
 
 from bot.discord.render import DiscordError, Outbox, RetryPolicy, describe, is_gone, is_transient, retry_after_of
+from bot.reminders.limiter import Pacer
 from core.ports import DeliveryOutcome, DeliveryStatus
 from core.replies import Reply
 
@@ -31,9 +33,11 @@ class DiscordDelivery:
 
     platform = PLATFORM
 
-    def __init__(self, client: discord.Client, retry: RetryPolicy | None = None) -> None:
+    def __init__(self, client: discord.Client, retry: RetryPolicy | None = None, pacer: Pacer | None = None) -> None:
+        """`pacer`: each message waits for its slot there (the bot's shared pace), behind replies."""
         self._client = client
         self._retry = retry or getattr(client, "retry", None) or RetryPolicy()
+        self._pacer = pacer
 
     async def deliver(self, chat_id: str, replies: tuple[Reply, ...]) -> DeliveryOutcome:
         """Send the replies to the runner's DM; a fault before anything went out is the dispatcher's to retry."""
@@ -41,7 +45,8 @@ class DiscordDelivery:
             return DeliveryOutcome(DeliveryStatus.RETRY, detail="the Discord client is not logged in yet")
         channel = self._client.get_partial_messageable(int(chat_id), type=discord.ChannelType.private)
         try:
-            await Outbox(channel, self._retry, patient=False).post_all(replies)
+            pace = partial(self._pacer.acquire, chat_id) if self._pacer is not None else None
+            await Outbox(channel, self._retry, patient=False, pace=pace).post_all(replies)
         except DiscordError as error:
             return outcome_for(error)
         return DeliveryOutcome(DeliveryStatus.SENT)

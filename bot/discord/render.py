@@ -6,9 +6,10 @@ press's `edit` replies change the pressed message (the line appended, the button
 swapped or removed) and its `notice` replies are ephemeral. Whatever the interaction
 can no longer carry (it expired or failed) goes to the DM channel instead.
 
-Faults: discord.py already waits out 429s and retries 500/502/504; `call_with_retries`
-adds a bounded retry for the rest (503, timeouts, dropped connections). Whatever still
-fails is raised to the caller, who knows the runner.
+Faults: discord.py already waits out 429s and tries 500/502/504/524 five times itself;
+`call_with_retries` retries only what it does not (503, timeouts, dropped connections),
+never wrapping its loop in another. Whatever still fails is raised to the caller, who
+knows the runner.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ DEFER_AFTER_S = 2.0  # Discord wants an answer within 3 s; slower work is deferr
 CANNOT_SEND_TO_USER = 50007  # DMs closed, or no server or app install in common
 GONE_NOT_FOUND = frozenset({10003, 10013})  # unknown channel, unknown user
 TRANSIENT = (discord.RateLimited, aiohttp.ClientError, OSError, asyncio.TimeoutError)
+RETRIED_BY_DISCORD_PY = frozenset({500, 502, 504, 524})  # discord.http: five tries, waiting 1, 3, 5, 7 s
 DiscordError = (discord.HTTPException,) + TRANSIENT
 
 
@@ -46,12 +48,13 @@ class RetryPolicy:
     `backoff`: the waits before each retry after a 5xx, a timeout or a dropped connection
     (len(backoff) + 1 attempts in all). `longest_flood_wait`: a 429 asking for longer is
     raised instead of waited out (discord.py's max_ratelimit_timeout, 30 s at least).
-    `call_timeout`: seconds per call.
+    `call_timeout`: seconds per call, discord.py's own retries included; longer than its
+    16 s of waits, so the fault a call ends with is the one reported, not a timeout.
     """
 
     backoff: tuple[float, ...] = (0.5, 1.0, 2.0)
     longest_flood_wait: float = 30.0
-    call_timeout: float = 15.0
+    call_timeout: float = 60.0
 
     @property
     def attempts(self) -> int:
@@ -74,6 +77,15 @@ def is_transient(error: BaseException) -> bool:
     """Worth trying again: flood control, a server error, a timeout or a dropped connection."""
     if isinstance(error, discord.HTTPException):
         return error.status >= 500 or error.status == 429
+    return isinstance(error, TRANSIENT)
+
+
+def ours_to_retry(error: BaseException) -> bool:
+    """Transient, and not already retried by discord.py (which also waited out any 429)."""
+    if isinstance(error, discord.RateLimited):
+        return False  # a wait longer than max_ratelimit_timeout: not for this call to sit out
+    if isinstance(error, discord.HTTPException):
+        return error.status >= 500 and error.status not in RETRIED_BY_DISCORD_PY
     return isinstance(error, TRANSIENT)
 
 
@@ -102,9 +114,9 @@ async def call_with_retries(call: Callable[[], Awaitable[T]], policy: RetryPolic
         try:
             return await asyncio.wait_for(call(), policy.call_timeout)
         except DiscordError as error:
-            if attempt + 1 == policy.attempts or not is_transient(error) or isinstance(error, discord.RateLimited):
+            if attempt + 1 == policy.attempts or not ours_to_retry(error):
                 raise
-            wait = max(policy.backoff[attempt], retry_after_of(error) or 0.0)
+            wait = policy.backoff[attempt]
             log.info("Discord call failed (%s); retrying in %.1f s", describe(error), wait)
         await asyncio.sleep(wait)
     raise AssertionError("unreachable: the last attempt returns or raises")
@@ -162,10 +174,13 @@ class Outbox:
     half-delivered reminder is finished rather than repeated.
     """
 
-    def __init__(self, channel: discord.abc.Messageable, policy: RetryPolicy, *, patient: bool = True) -> None:
+    def __init__(self, channel: discord.abc.Messageable, policy: RetryPolicy, *, patient: bool = True,
+                 pace: Callable[[], Awaitable[None]] | None = None) -> None:
+        """`pace`: awaited before each message (a reminder's send slot)."""
         self.channel = channel
         self.policy = policy
         self.patient = patient
+        self.pace = pace
 
     async def post_all(self, replies: tuple[Reply, ...]) -> None:
         for reply in replies:
@@ -177,6 +192,8 @@ class Outbox:
 
     async def send(self, message: Outgoing) -> discord.Message:
         policy = self.policy if self.patient else self.policy.without_retries()
+        if self.pace is not None:
+            await self.pace()
         sent = await call_with_retries(lambda: self.channel.send(**message.send_kwargs()), policy)
         self.patient = True
         return sent

@@ -2,16 +2,20 @@
 
 Every tick claims due rows atomically (PostgreSQL: FOR UPDATE SKIP LOCKED, so
 several processes share the work; SQLite: one write transaction), asks the coach
-what to say, sends it through the runner's platform at that platform's pace, and
-marks the row sent only after the platform accepted it. Nothing is dropped
-silently: every row ends sent, skipped (nothing to say any more), missed (its run
-had started), cancelled (runner unreachable) or failed (retries exhausted, logged
-as an error).
+what to say, and hands it to the runner's platform, whose delivery sends it at the
+pace that platform allows for the whole bot (see limiter.py and shared_limiter.py);
+the row is marked sent only after the platform accepted it. Nothing is dropped
+silently: every row ends sent, skipped (nothing to say any more), missed (its time
+ran out, through downtime or retries) or cancelled (runner unreachable). A failed
+send is retried, with capped backoff, for as long as the reminder is still useful.
+
+The next tick starts only once the last one ended (ticker.py: no overlap, and
+nothing to log when a tick runs long under load).
 
 Delivery is at-least-once. A process killed between the platform accepting a
-message and the row being marked sent leaves the row claimed; once its lease
-runs out another process sends it again. So after a SIGKILL at most the messages
-that were in flight (≤ `max_in_flight`) can arrive twice; none is lost.
+message and the row being marked sent leaves the row claimed; its lease, renewed
+while a process lives, runs out and another process sends it again. So after
+a SIGKILL at most the messages that were in flight can arrive twice; none is lost.
 """
 
 from __future__ import annotations
@@ -21,16 +25,18 @@ import logging
 import math
 import os
 import socket
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.reminders.limiter import RateLimiter
+from bot.metrics import Metrics
+from bot.reminders.limiter import Pacer
 from bot.reminders.planner import PENDING, ReminderPlanner
+from bot.reminders.ticker import Ticker
 from bot.storage.database import single_statements
 from bot.storage.repository import SqlRunnerStore
 from bot.storage.tables import ReminderRow, RunnerRow
@@ -48,12 +54,13 @@ PACE_ACHIEVED = 0.9  # share of the limiter's rate a burst really gets (bench: 2
 class DispatcherConfig:
     tick_seconds: float = 1.0
     early_window: timedelta = timedelta(minutes=10)  # never start a burst more than this early
-    lease: timedelta = timedelta(minutes=2)  # a claim older than this belongs to a dead process
-    send_timeout: float = 30.0  # seconds for one delivery before it counts as a timeout
+    # A claim whose lease ran out belongs to a dead process. A live one renews the leases of what
+    # it has in flight every quarter lease, so this only bounds how soon another process takes over.
+    lease: timedelta = timedelta(seconds=20)
+    send_timeout: float = 60.0  # seconds for one delivery (pacing included) before it counts as a timeout
     max_in_flight: int = 64
-    max_attempts: int = 8
-    base_backoff: float = 5.0  # seconds; doubles with each failed attempt
-    max_backoff: float = 300.0
+    base_backoff: float = 5.0  # seconds; doubles with each failed attempt ...
+    max_backoff: float = 60.0  # ... up to this, so an outage's end is noticed within a minute
     plan_every_seconds: float = 60.0
     plan_batch: int = 500
 
@@ -77,8 +84,11 @@ def worker_name() -> str:
 class Dispatcher:
     def __init__(self, sessions: async_sessionmaker[AsyncSession], store: SqlRunnerStore, coach: Coach,
                  planner: ReminderPlanner, deliveries: Mapping[str, Delivery],
-                 limiters: Mapping[str, RateLimiter], clock: Clock,
-                 config: DispatcherConfig = DispatcherConfig(), worker: str | None = None) -> None:
+                 limiters: Mapping[str, Pacer], clock: Clock,
+                 config: DispatcherConfig = DispatcherConfig(), worker: str | None = None,
+                 metrics: Metrics | None = None) -> None:
+        """`limiters`: each platform's pacer. The dispatcher plans bursts on its rate; the
+        platform's delivery sends every message through it."""
         self._sessions = sessions
         self._store = store
         self._coach = coach
@@ -88,32 +98,24 @@ class Dispatcher:
         self._clock = clock
         self.config = config
         self.worker = worker or worker_name()
+        self.metrics = metrics or Metrics()
+        self.last_tick: float | None = None  # time.monotonic() when the last tick ended (for /healthz)
         self._in_flight: set[asyncio.Task[None]] = set()
-        self._scheduler: AsyncIOScheduler | None = None
+        self._leases_renewed = time.monotonic()
+        self._ticker = Ticker()
         self._ticking = asyncio.Lock()
 
     # ---- the clock ---------------------------------------------------------------------
 
     def start(self) -> None:
-        """Tick and plan on APScheduler; in memory only, the rows are what persists."""
-        # misfire_grace_time=None: a tick that runs late still runs (a loaded loop must never
-        # skip the claim pass); coalesce + max_instances=1: late ticks fold into one.
-        self._scheduler = AsyncIOScheduler(job_defaults={
-            "coalesce": True, "max_instances": 1, "misfire_grace_time": None})
-        first = datetime.now().astimezone()
-        self._scheduler.add_job(self.tick, "interval", seconds=self.config.tick_seconds, id="tiptoe-tick",
-                                replace_existing=True, next_run_time=first)
-        self._scheduler.add_job(self.plan_pass, "interval", seconds=self.config.plan_every_seconds,
-                                id="tiptoe-plan", replace_existing=True, next_run_time=first)
-        self._scheduler.start()
+        """Tick and plan on APScheduler, one pass of each at a time; the rows are what persists."""
+        self._ticker.start({"tick": (self.config.tick_seconds, self.tick),
+                            "plan": (self.config.plan_every_seconds, self.plan_pass)})
 
     async def stop(self) -> None:
-        """Stop ticking, let a tick under way finish, then wait for what is in flight."""
-        if self._scheduler is not None:
-            self._scheduler.pause()
-            async with self._ticking:  # a tick cut off mid-claim would strand its rows until the lease
-                self._scheduler.shutdown(wait=False)
-            self._scheduler = None
+        """Stop ticking, let a pass under way finish (a tick cut off mid-claim would strand its
+        rows until the lease ran out), then wait for what is in flight."""
+        await self._ticker.stop()
         await self.drain()
 
     async def drain(self) -> None:
@@ -126,9 +128,15 @@ class Dispatcher:
     async def tick(self) -> int:
         """Claim what is due on every platform this process serves; start sending it."""
         async with self._ticking:
-            return await self._tick()
+            claimed = await self._tick()
+        self.last_tick = time.monotonic()
+        return claimed
 
     async def _tick(self) -> int:
+        # A quarter of the lease between renewals: a live process never loses a claim, and the
+        # table is not rewritten every second.
+        if self._in_flight and time.monotonic() - self._leases_renewed >= self.config.lease.total_seconds() / 4:
+            await self._renew_leases()
         claimed = 0
         for platform, limiter in self._limiters.items():
             room = self.config.max_in_flight - len(self._in_flight)
@@ -143,6 +151,15 @@ class Dispatcher:
                 task.add_done_callback(self._in_flight.discard)
                 claimed += 1
         return claimed
+
+    async def _renew_leases(self) -> None:
+        """This process is alive: its claims stay its own (one statement for all of them)."""
+        self._leases_renewed = time.monotonic()
+        async with single_statements(self._sessions) as db:
+            await db.execute(
+                update(ReminderRow).where(ReminderRow.claimed_by == self.worker, ReminderRow.status == CLAIMED)
+                .values(lease_until=self._clock.now() + self.config.lease)
+                .execution_options(synchronize_session=False))
 
     async def _claim(self, platform: str, rate: float, limit: int) -> list[Claimed]:
         now = self._clock.now()
@@ -186,6 +203,7 @@ class Dispatcher:
                 select(func.count()).select_from(ReminderRow)
                 .where(ReminderRow.platform == platform, ReminderRow.status.in_((PENDING, CLAIMED)),
                        ReminderRow.due_at <= now + self.config.early_window))
+        self.metrics.reminder_backlog.labels(platform).set(backlog or 0)
         # Plan on a little less than the limiter's pace: retries and a busy loop lose some.
         seconds = (backlog or 0) / (rate * PACE_ACHIEVED)
         return min(self.config.early_window, timedelta(seconds=seconds))
@@ -201,12 +219,13 @@ class Dispatcher:
         if self._clock.now() >= row.expires_at:
             log.warning("reminder %s (%s) missed: its time had passed when claimed", row.id, row.kind)
             await self._finish(row, "missed", "expired before it could be sent")
+            self.metrics.reminder_ended(row.kind, "missed")
             return
         replies = await self._coach.due(row.runner_key, row.kind, row.local_date)
         if not replies:
             await self._finish(row, "skipped", "nothing to say any more")
+            self.metrics.reminder_ended(row.kind, "skipped")
             return
-        await self._limiters[platform].acquire(row.chat_id)
         try:
             outcome = await asyncio.wait_for(self._deliveries[platform].deliver(row.chat_id, replies),
                                              self.config.send_timeout)
@@ -214,25 +233,32 @@ class Dispatcher:
             await self._retry(row, "timeout", None)
             return
         if outcome.status is DeliveryStatus.SENT:
-            await self._finish(row, "sent", None, sent_at=self._clock.now())
+            sent_at = self._clock.now()
+            await self._finish(row, "sent", None, sent_at=sent_at)
+            self.metrics.reminder_sent(row.kind, (sent_at - row.due_at).total_seconds())
         elif outcome.status is DeliveryStatus.GONE:
             log.info("runner unreachable on %s (%s); stopping their reminders", platform, outcome.detail)
             await self._finish(row, "cancelled", outcome.detail or "unreachable")
+            self.metrics.reminder_ended(row.kind, "cancelled")
             await self._coach.mark_unreachable(row.runner_key)  # its save cancels their other rows
         else:
             await self._retry(row, outcome.detail or "retry", outcome.retry_after)
 
     async def _retry(self, row: Claimed, reason: str, retry_after: float | None) -> None:
+        """Try again later, for as long as the reminder is still worth sending.
+
+        No attempt limit: a morning check is useful for hours, so a platform outage of
+        minutes must not cost it. The backoff is capped so the outage's end is noticed soon.
+        """
         attempts = row.attempts + 1
         # The platform's own wait when it named one (429), else exponential backoff.
-        backoff = min(self.config.max_backoff, self.config.base_backoff * 2 ** (attempts - 1))
+        backoff = min(self.config.max_backoff, self.config.base_backoff * 2 ** min(attempts - 1, 30))
         retry_at = self._clock.now() + timedelta(seconds=backoff if retry_after is None else retry_after)
-        if attempts >= self.config.max_attempts:
-            log.error("reminder %s failed after %d attempts: %s", row.id, attempts, reason)
-            await self._finish(row, "failed", reason, attempts=attempts)
-        elif retry_at >= row.expires_at:
+        self.metrics.reminder_ended(row.kind, "retried")
+        if retry_at >= row.expires_at:
             log.warning("reminder %s missed after %d attempts: %s", row.id, attempts, reason)
             await self._finish(row, "missed", reason, attempts=attempts)
+            self.metrics.reminder_ended(row.kind, "missed")
         else:
             await self._finish(row, PENDING, reason, attempts=attempts, retry_at=retry_at)
 

@@ -1,8 +1,15 @@
-"""Pacing for outgoing messages: a platform's overall rate and a minimum gap per chat.
+"""Pacing for outgoing messages: a platform's overall rate and a gentle limit per chat.
 
-Telegram allows about 30 messages a second overall and one a second per chat;
-Discord about 50 requests a second. Slots are handed out in order, so a burst is
-spread evenly instead of hitting the platform and collecting 429s.
+Telegram allows about 30 messages a second per bot token and about one a second per
+chat (short bursts pass); Discord about 50 requests a second. Every message a process
+sends waits here for its slot, so a burst is spread evenly instead of collecting 429s.
+Replies to a runner's own action are urgent and go before reminders, which only
+take the slots replies leave. The per-chat limit paces reminders; a reply follows the
+pace of the runner it answers (one tap, one or two messages), as PTB's own limiter does.
+
+`RateLimiter` paces one process (SQLite deployments). With several processes on one
+PostgreSQL database, `SharedPacer` (shared_limiter.py) hands out the same slots from a
+row all of them share; both implement `Pacer`.
 """
 
 from __future__ import annotations
@@ -11,54 +18,90 @@ import asyncio
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from typing import Protocol
 
-TELEGRAM_RATE = 28.0  # messages per second overall: Telegram allows about 30; keep a margin
-TELEGRAM_PER_CHAT_GAP = 1.0  # seconds between two messages to one chat
+TELEGRAM_RATE = 27.0  # messages per second overall: Telegram allows about 30; the margin absorbs a late loop
+# Per chat (reminders): Telegram wants about one a second and lets short bursts through; a
+# weekly summary of three messages goes out at once, then one per 1.1 s (a margin over 1 s).
+TELEGRAM_PER_CHAT_GAP = 1.1
+TELEGRAM_PER_CHAT_BURST = 3
 DISCORD_RATE = 50.0  # requests per second, overall
+
+
+class Pacer(Protocol):
+    rate: float  # sends per second, for planning bursts
+
+    async def acquire(self, chat_id: str, *, urgent: bool = False) -> None:
+        """Wait until one message to this chat may go out. `urgent`: a reply, served before reminders
+        and not held to the per-chat pace."""
+
+
+class ChatPacing:
+    """Per chat: at most `burst` messages at once, then one every `gap` seconds (a token bucket).
+
+    Kept in this process only: it paces reminders, and one runner's reminder is one message.
+    """
+
+    def __init__(self, gap: float, burst: int = 1, monotonic: Callable[[], float] = time.monotonic) -> None:
+        self.gap = gap
+        self.burst = max(1, burst)
+        self._monotonic = monotonic
+        self._due: OrderedDict[str, float] = OrderedDict()  # when each chat's bucket is full again
+
+    async def wait(self, chat_id: str) -> None:
+        if not self.gap:
+            return
+        now = self._monotonic()
+        self._forget_idle_chats(now)
+        full_again = max(now, self._due.get(chat_id, now))
+        send_at = max(now, full_again - (self.burst - 1) * self.gap)
+        self._due[chat_id] = full_again + self.gap
+        self._due.move_to_end(chat_id)
+        if send_at > now:
+            await asyncio.sleep(send_at - now)
+
+    def _forget_idle_chats(self, now: float) -> None:
+        # Entries are kept in the order they were last used, so the idle ones are at the front.
+        while self._due:
+            chat, full_again = next(iter(self._due.items()))
+            if full_again > now:
+                break
+            del self._due[chat]
 
 
 class RateLimiter:
     """Spaces sends by at least 1/rate, measured when each one actually goes out.
 
     Waiters queue in order behind one lock, so a late-running event loop never releases
-    several of them at once (slots reserved in advance would, and collect 429s). The
-    per-chat gap is waited for before joining the queue, so one busy chat holds up nobody.
+    several of them at once (slots reserved in advance would, and collect 429s). Reminders
+    join that queue one at a time, so a reply waits behind at most one of them. The
+    per-chat wait comes before joining the queue, so one busy chat holds up nobody.
     """
 
-    def __init__(self, rate: float, per_chat_gap: float = 0.0,
+    def __init__(self, rate: float, per_chat_gap: float = 0.0, per_chat_burst: int = 1,
                  monotonic: Callable[[], float] = time.monotonic) -> None:
         if rate <= 0:
             raise ValueError("rate must be positive")
         self.rate = rate
         self.per_chat_gap = per_chat_gap
         self._monotonic = monotonic
+        self._chats = ChatPacing(per_chat_gap, per_chat_burst, monotonic)
         self._last_send = float("-inf")
         self._queue = asyncio.Lock()
-        self._chat_next: OrderedDict[str, float] = OrderedDict()  # oldest first, pruned as it ages
+        self._reminders = asyncio.Lock()
 
-    async def acquire(self, chat_id: str) -> None:
+    async def acquire(self, chat_id: str, *, urgent: bool = False) -> None:
         """Wait until this chat may be sent to and the platform's pace allows one more send."""
-        if self.per_chat_gap:
-            await self._wait_for_chat(chat_id)
+        if urgent:
+            await self._take_turn()
+            return
+        await self._chats.wait(chat_id)
+        async with self._reminders:
+            await self._take_turn()
+
+    async def _take_turn(self) -> None:
         async with self._queue:
             wait = self._last_send + 1.0 / self.rate - self._monotonic()
             if wait > 0:
                 await asyncio.sleep(wait)
             self._last_send = self._monotonic()
-
-    async def _wait_for_chat(self, chat_id: str) -> None:
-        now = self._monotonic()
-        self._forget_idle_chats(now)
-        slot = max(now, self._chat_next.get(chat_id, 0.0))
-        self._chat_next[chat_id] = slot + self.per_chat_gap
-        self._chat_next.move_to_end(chat_id)
-        if slot > now:
-            await asyncio.sleep(slot - now)
-
-    def _forget_idle_chats(self, now: float) -> None:
-        # Entries are kept in the order they were last used, so the idle ones are at the front.
-        while self._chat_next:
-            chat, free_at = next(iter(self._chat_next.items()))
-            if free_at > now:
-                break
-            del self._chat_next[chat]

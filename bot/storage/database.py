@@ -25,13 +25,17 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from bot.private_files import create_private
 from bot.storage.tables import AppMetaRow
+from bot.storage.urls import for_asyncpg
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 APP_SECRET_NAME = "button_secret"  # app_meta row holding the key that signs button payloads
 APP_SECRET_BYTES = 32
 NAMEDATALEN = 64  # PostgreSQL truncates identifiers, application_name included, to 63 bytes
-SQLITE_BUSY_TIMEOUT_MS = 30_000  # wait this long for another writer before "database is locked"
+# A statement (or a wait for a lock) longer than this is cut off, so an update's handler can
+# still answer within Telegram's ~15 s callback window ("busy, try again") instead of hanging.
+STATEMENT_TIMEOUT_S = 5.0
 
 
 def sqlite_url(path: str | Path) -> str:
@@ -48,41 +52,50 @@ def application_name(schema: str | None) -> str:
     return f"tiptoe:{schema}"[:NAMEDATALEN - 1] if schema else "tiptoe"
 
 
-def make_engine(url: str, schema: str | None = None, *, pool_size: int | None = None) -> AsyncEngine:
+def make_engine(url: str, schema: str | None = None, *,
+                statement_timeout: float = STATEMENT_TIMEOUT_S, pool_size: int | None = None) -> AsyncEngine:
     """An async engine for a SQLite file or PostgreSQL (asyncpg).
 
-    SQLite: the file's folder is created, and every connection turns on foreign
-    keys, WAL (readers don't block the writer) and a busy timeout. PostgreSQL: with
-    `schema`, every connection works in that schema (search_path), Alembic's
-    version table included; the schema must exist. `pool_size` caps the connections
-    this engine opens (PostgreSQL allows 100 in all by default, shared by every process);
-    None keeps SQLAlchemy's default of 5 kept plus 10 on demand.
+    Any PostgreSQL URL a host hands out works (`postgres://...?sslmode=require`: see
+    urls.py). SQLite: the file's folder is created, the file itself readable by its
+    owner only, and every connection turns on foreign keys, WAL (readers don't block
+    the writer) and a busy timeout. PostgreSQL: with `schema`, every connection works in
+    that schema (search_path), Alembic's version table included; the schema must exist.
+    Either way a statement waits at most `statement_timeout` seconds. `pool_size` caps the
+    PostgreSQL connections this process opens (the server's max_connections is shared by all).
+    PostgreSQL connections name themselves after the schema (`application_name`).
     """
+    url, connect_args = for_asyncpg(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if schema is not None:
             raise ValueError("SQLite has no schemas; pass schema only for PostgreSQL")
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            # Runners' health data: SQLite gives its -wal and -shm files the database file's mode.
+            create_private(Path(parsed.database).expanduser())
         engine = create_async_engine(url)
-        event.listen(engine.sync_engine, "connect", _configure_sqlite_connection)
+        event.listen(engine.sync_engine, "connect", _sqlite_setup(int(statement_timeout * 1000)))
         return engine
-    server_settings = {"application_name": application_name(schema)}
+    server_settings = connect_args.setdefault("server_settings", {})
+    server_settings["statement_timeout"] = str(int(statement_timeout * 1000))
+    server_settings.setdefault("application_name", application_name(schema))  # an operator's own name wins
     if schema is not None:
         server_settings["search_path"] = schema
     pool: dict[str, Any] = {} if pool_size is None else {"pool_size": pool_size, "max_overflow": 0}
-    return create_async_engine(url, connect_args={"server_settings": server_settings}, pool_pre_ping=True,
-                               **pool)
+    return create_async_engine(url, connect_args=connect_args, pool_pre_ping=True, **pool)
 
 
-def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    try:
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-    finally:
-        cursor.close()
+def _sqlite_setup(busy_timeout_ms: int):
+    def configure(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
+        finally:
+            cursor.close()
+
+    return configure
 
 
 def make_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
@@ -112,7 +125,11 @@ def alembic_config() -> Config:
 
 
 async def upgrade_head(engine: AsyncEngine) -> None:
-    """Bring the database to the newest migration; does nothing when it is already there."""
+    """Bring the database to the newest migration; does nothing when it is already there.
+
+    Safe to run from many processes at once: on PostgreSQL migrations/env.py takes an
+    advisory lock first, so one migrates and the others then find the schema at head.
+    """
     async with engine.begin() as connection:
         await connection.run_sync(_upgrade_head_on)
 

@@ -21,7 +21,7 @@ from bot.storage.identities import runner_family
 from bot.storage.tables import ReminderRow, metadata
 from core.export import ReminderRecord, StoredRecords
 
-NOT_PERSONAL = frozenset({"app_meta"})  # the app's own secret and sync state
+NOT_PERSONAL = frozenset({"app_meta", "send_pace"})  # the app's own secret and sync state, the send pace
 
 
 class UncoveredTable(LookupError):

@@ -322,3 +322,17 @@ class LinkTryRow(Base):
 
 
 metadata = Base.metadata
+
+
+class SendPaceRow(Base):
+    """One bot token's shared send pace: the next free send slot (bot/reminders/shared_limiter.py).
+
+    Every process sending for that token advances `next_slot` in one statement to reserve
+    its slots, so together they never exceed the platform's rate. `bucket` names the
+    platform and a hash of the token, never the token itself.
+    """
+
+    __tablename__ = "send_pace"
+
+    bucket: Mapped[str] = mapped_column(Text, primary_key=True)
+    next_slot: Mapped[datetime] = mapped_column(UtcDateTime)

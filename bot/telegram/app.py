@@ -4,6 +4,8 @@ Handlers turn an update into a UserRef and an event, let `Coach.handle` answer, 
 send the replies back; they hold no rules of their own. Coaching happens in private
 chats only. `run_telegram` runs the Application by hand (not `run_polling`, which
 would own the event loop) so one process can also run Discord and the reminders.
+Every message goes out at the token's pace (pacing.py); with several processes on one
+database, one of them polls (the others stand by) or all serve the webhook (webhook.py).
 """
 
 from __future__ import annotations
@@ -11,19 +13,22 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from dataclasses import dataclass
+import time
+from contextlib import nullcontext
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
-from urllib.parse import urlsplit
 
+from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import BotCommand, Message, Update
-from telegram.constants import ChatType
+from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
     CallbackContext,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     ContextTypes,
     ExtBot,
@@ -31,19 +36,27 @@ from telegram.ext import (
     filters,
 )
 
+from bot.coordination import Hold, held_alone
+from bot.http_server import WebServer
+from bot.metrics import Metrics
+from bot.reminders.limiter import TELEGRAM_PER_CHAT_BURST, TELEGRAM_PER_CHAT_GAP, TELEGRAM_RATE, Pacer, RateLimiter
 from bot.settings import Settings
+from bot.storage.faults import is_busy
 from bot.telegram.delivery import PLATFORM
 from bot.telegram.faults import RetryPolicy, call_with_retries, describe, is_gone
 from bot.telegram.keyboards import private_chat_keyboard
 from bot.telegram.logs import protect_token
 from bot.telegram.ordering import PerChatOrder
+from bot.telegram.pacing import PacedRequests
 from bot.telegram.sending import PressedMessage, ReplySender, toast_text
+from bot.telegram.webhook import add_webhook_route, register_once
 from bot.turns import AnsweredTurn, TurnObserver
 from core.conversation import PRESS_PROBLEMS
-from core.engine import Coach
+from core.engine import BUSY, Coach
 from core.events import Event, Press, parse_input
 from core.model import UserRef
 from core.replies import Reply
+from core.texts import ONLY_TEXT
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +76,8 @@ COMMANDS: tuple[tuple[str, str], ...] = (  # Telegram's command menu, in this or
     ("delete", "Erase everything I hold about you"),
     ("help", "What I can do"),
 )
-ALLOWED_UPDATES = ("message", "callback_query")  # nothing else is handled, so nothing else is fetched
+# Nothing else is handled, so nothing else is fetched. my_chat_member: blocked / unblocked.
+ALLOWED_UPDATES = ("message", "callback_query", "my_chat_member")
 POLL_TIMEOUT_S = 30  # long polling: Telegram holds each getUpdates open this long when idle
 
 IN_GROUPS = ("Hi! I coach one runner at a time in a private chat, so your answers and pain scores "
@@ -79,6 +93,8 @@ class Wiring:
     coach: Coach | None = None
     sender: ReplySender | None = None
     on_turn: TurnObserver | None = None
+    metrics: Metrics = field(default_factory=Metrics)
+    receiving: str = "not yet"  # how updates arrive: "polling", "standing by", "webhook" (for /healthz)
 
 
 class TiptoeContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], Wiring]):
@@ -94,10 +110,18 @@ class TiptoeContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any]
         assert self.bot_data.sender is not None, "build_application wires the sender"
         return self.bot_data.sender
 
-    def observe(self, user: UserRef, event: Event, replies: tuple[Reply, ...]) -> None:
-        """Report a handled turn to the optional observer (logs, tests); it changes nothing."""
+    def observe(self, user: UserRef, event: Event, replies: tuple[Reply, ...], began: float) -> None:
+        """Count a handled turn, and report it to the optional observer (logs, tests); it changes nothing."""
+        metrics = self.bot_data.metrics
+        metrics.updates.labels(PLATFORM, type(event).__name__.lower()).inc()
+        metrics.turn_seconds.labels(PLATFORM).observe(time.monotonic() - began)
         if self.bot_data.on_turn is not None:
             self.bot_data.on_turn(AnsweredTurn(user, event, replies))
+
+
+def fault_text(error: BaseException) -> str:
+    """What a runner reads when their update could not be handled: busy, or broken."""
+    return BUSY.text if is_busy(error) else SOMETHING_WENT_WRONG
 
 
 # ---- from updates to the coach's terms ----------------------------------------------------
@@ -134,17 +158,45 @@ async def speak(context: TiptoeContext, user: UserRef, replies: tuple[Reply, ...
 
 async def talk(update: Update, context: TiptoeContext) -> None:
     """A message in a private chat: a command or typed text (a time, a time zone) for the coach."""
+    began = time.monotonic()
     message = update.effective_message
     assert message is not None and message.text is not None
     user = runner_of(update)
     event = parse_input(message.text)
-    replies = await context.coach.handle(user, event)
+    try:
+        replies = await context.coach.handle(user, event)
+    except Exception as error:  # the database failed: say so, then let report_error log it
+        await speak(context, user, (Reply(fault_text(error)),))
+        raise
     await speak(context, user, replies)
-    context.observe(user, event, replies)
+    context.observe(user, event, replies, began)
+
+
+async def only_text(update: Update, context: TiptoeContext) -> None:
+    """A sticker, photo, voice note, location ...: one line saying what the coach can read."""
+    await speak(context, runner_of(update), (Reply(ONLY_TEXT),))
+    context.bot_data.metrics.updates.labels(PLATFORM, "other").inc()
+
+
+async def membership(update: Update, context: TiptoeContext) -> None:
+    """They blocked the bot (no more nudges) or unblocked it (nudges resume), in a private chat."""
+    change = update.my_chat_member
+    assert change is not None
+    if change.chat.type != ChatType.PRIVATE:
+        return
+    status = change.new_chat_member.status
+    key = runner_of(update).key
+    if status in (ChatMemberStatus.BANNED, ChatMemberStatus.LEFT):
+        log.info("a runner blocked the bot; no more nudges until they unblock it or write")
+        await context.coach.mark_unreachable(key)
+    elif status == ChatMemberStatus.MEMBER:
+        log.info("a runner unblocked the bot; their nudges resume")
+        await context.coach.mark_reachable(key)
 
 
 async def press(update: Update, context: TiptoeContext) -> None:
     """A button press: exactly one answer (the toast), then the pressed message shows the choice."""
+    began = time.monotonic()
     query = update.callback_query
     assert query is not None
     chat = update.effective_chat
@@ -161,12 +213,12 @@ async def press(update: Update, context: TiptoeContext) -> None:
     event = Press(data)
     try:
         replies = await context.coach.handle(user, event)
-    except Exception:
-        await context.sender.answer(query.id, SOMETHING_WENT_WRONG)
+    except Exception as error:
+        await context.sender.answer(query.id, fault_text(error))
         raise
     await context.sender.answer(query.id, toast_text(replies))
     await speak(context, user, replies, pressed_message(query.message))
-    context.observe(user, event, replies)
+    context.observe(user, event, replies, began)
 
 
 async def point_to_private_chat(update: Update, context: TiptoeContext) -> None:
@@ -197,6 +249,8 @@ async def announce_commands(application: Application) -> None:
 def add_handlers(application: Application) -> None:
     fresh_private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE  # edits are not answers
     application.add_handler(MessageHandler(fresh_private & filters.TEXT, talk))
+    application.add_handler(MessageHandler(fresh_private & ~filters.TEXT & ~filters.StatusUpdate.ALL, only_text))
+    application.add_handler(ChatMemberHandler(membership, ChatMemberHandler.MY_CHAT_MEMBER))
     application.add_handler(CommandHandler([name for name, _ in COMMANDS], point_to_private_chat,
                                            filters=filters.ChatType.GROUPS & filters.UpdateType.MESSAGE))
     application.add_handler(CallbackQueryHandler(press))
@@ -206,9 +260,11 @@ def add_handlers(application: Application) -> None:
 # ---- building and running -----------------------------------------------------------------
 
 def build_application(coach: Coach, settings: Settings, *, retry: RetryPolicy | None = None,
-                      on_turn: TurnObserver | None = None) -> Application:
+                      on_turn: TurnObserver | None = None, pacer: Pacer | None = None,
+                      metrics: Metrics | None = None) -> Application:
     """A ready-to-run Application talking to TELEGRAM_API_URL with TELEGRAM_TOKEN.
 
+    Every message waits for `pacer` (default: this process alone paces the token).
     `on_turn` (optional) hears each answered update after its replies were sent.
     """
     if settings.telegram_token is None:
@@ -216,6 +272,8 @@ def build_application(coach: Coach, settings: Settings, *, retry: RetryPolicy | 
     token = settings.telegram_token.get_secret_value()
     protect_token(token)
     retry = retry or RetryPolicy()
+    metrics = metrics or Metrics()
+    pacer = pacer or RateLimiter(TELEGRAM_RATE, TELEGRAM_PER_CHAT_GAP, TELEGRAM_PER_CHAT_BURST)
     api = settings.telegram_api_url.rstrip("/")
     application = (
         ApplicationBuilder()
@@ -229,8 +287,11 @@ def build_application(coach: Coach, settings: Settings, *, retry: RetryPolicy | 
         .media_write_timeout(retry.call_timeout)
         .post_init(announce_commands)
         .concurrent_updates(PerChatOrder())
+        .rate_limiter(PacedRequests(pacer, metrics))
+        .job_queue(None)  # reminders are the dispatcher's; PTB's scheduler would only idle and log
         .build()
     )
+    application.bot_data.metrics = metrics
     application.bot_data.coach = coach
     application.bot_data.sender = ReplySender(application.bot, retry)
     application.bot_data.on_turn = on_turn
@@ -239,11 +300,17 @@ def build_application(coach: Coach, settings: Settings, *, retry: RetryPolicy | 
 
 
 async def run_telegram(application: Application, settings: Settings, stop: asyncio.Event,
-                       *, started: asyncio.Event | None = None) -> None:
+                       *, started: asyncio.Event | None = None, web: WebServer | None = None,
+                       engine: AsyncEngine | None = None) -> None:
     """Poll (or serve the webhook when TELEGRAM_WEBHOOK_URL is set) until `stop` is set.
 
+    `engine`: the database other processes of this deployment share, so that only one of
+    them polls (the rest stand by and take over if it dies) and the webhook is registered
+    once; without it this process acts alone. `web`: the server to add the webhook to
+    (the one /metrics uses); without it the webhook gets a server of its own.
     `started` (optional) is set once updates are being received and handled.
     """
+    own_web = WebServer() if web is None and settings.telegram_webhook_url else None
     try:
         try:
             await application.initialize()
@@ -252,36 +319,73 @@ async def run_telegram(application: Application, settings: Settings, stop: async
             raise InvalidToken("Telegram rejected TELEGRAM_TOKEN; check it with @BotFather") from None
         if application.post_init is not None:  # only run_polling/run_webhook would call it
             await application.post_init(application)
-        await _start_updates(application, settings)
         await application.start()
-        log.info("Telegram bot @%s is running (%s)", application.bot.username,
-                 "webhook" if settings.telegram_webhook_url else "polling")
-        if started is not None:
-            started.set()
-        await stop.wait()
+        if settings.telegram_webhook_url:
+            await _serve_webhook(application, settings, web or own_web, engine)
+            _running(application, "webhook", started)
+            await stop.wait()
+        else:
+            await _poll_while_alone(application, engine, stop, started)
     finally:
         if application.updater is not None and application.updater.running:
             await application.updater.stop()
         if application.running:
             await application.stop()
         await application.shutdown()
+        if own_web is not None:
+            await own_web.close()
 
 
-async def _start_updates(application: Application, settings: Settings) -> None:
+def telegram_check(application: Application):
+    """/healthz: the Application runs and receives updates (or stands by to take over polling)."""
+
+    async def check() -> str | None:
+        receiving = application.bot_data.receiving
+        if application.running and receiving in ("polling", "standing by", "webhook"):
+            return None
+        return f"not receiving updates ({receiving})"
+
+    return check
+
+
+def _running(application: Application, how: str, started: asyncio.Event | None) -> None:
+    application.bot_data.receiving = how
+    log.info("Telegram bot @%s is running (%s)", application.bot.username, how)
+    if started is not None:
+        started.set()
+
+
+async def _poll_while_alone(application: Application, engine: AsyncEngine | None, stop: asyncio.Event,
+                            started: asyncio.Event | None) -> None:
+    """Long-poll while this process alone holds the poller's lock: two pollers would fight (409)."""
     updater = application.updater
     assert updater is not None, "ApplicationBuilder makes an Updater by default"
-    if not settings.telegram_webhook_url:
-        await updater.start_polling(poll_interval=0.0, timeout=POLL_TIMEOUT_S,
-                                    allowed_updates=ALLOWED_UPDATES)
-        return
+    role = f"telegram-poller:{application.bot.id}"
+    while not stop.is_set():
+        application.bot_data.receiving = "standing by"
+        holding = held_alone(engine, role, stop) if engine is not None else nullcontext(Hold(role))
+        async with holding as hold:
+            if hold is None:
+                return  # stopped while standing by
+            await updater.start_polling(poll_interval=0.0, timeout=POLL_TIMEOUT_S,
+                                        allowed_updates=ALLOWED_UPDATES)
+            _running(application, "polling", started)
+            stopping, lost = asyncio.create_task(stop.wait()), asyncio.create_task(hold.lost.wait())
+            await asyncio.wait({stopping, lost}, return_when=asyncio.FIRST_COMPLETED)
+            stopping.cancel()
+            lost.cancel()
+            await updater.stop()
+
+
+async def _serve_webhook(application: Application, settings: Settings, web: WebServer | None,
+                         engine: AsyncEngine | None) -> None:
+    assert web is not None and settings.telegram_webhook_url is not None
     url = settings.telegram_webhook_url
     if settings.telegram_webhook_secret is not None:
         secret = settings.telegram_webhook_secret.get_secret_value()
     else:
-        # setWebhook runs at every start, so a fresh secret per process still locks out forgers.
+        # Alone (no shared setting or key): a fresh secret, registered at every start, still locks out forgers.
         secret = secrets.token_urlsafe(32)
-    # Listen on the public URL's own path (a proxy in front forwards it unchanged);
-    # PTB answers 403 to any request without the secret header.
-    await updater.start_webhook(listen=settings.telegram_webhook_listen, port=settings.telegram_webhook_port,
-                                url_path=urlsplit(url).path.lstrip("/"), webhook_url=url,
-                                secret_token=secret, allowed_updates=ALLOWED_UPDATES)
+    add_webhook_route(web, settings.telegram_webhook_port, application, url, secret)
+    await web.listen(settings.telegram_webhook_listen, settings.telegram_webhook_port)
+    await register_once(application.bot, engine, url, secret, ALLOWED_UPDATES)

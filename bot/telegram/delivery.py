@@ -8,6 +8,7 @@ from telegram import Bot
 from telegram.error import RetryAfter, TelegramError
 
 from bot.telegram.faults import RetryPolicy, describe, is_gone, is_transient, retry_after_seconds
+from bot.telegram.pacing import REMINDER
 from bot.telegram.sending import ReplySender
 from core.ports import DeliveryOutcome, DeliveryStatus
 from core.replies import Reply
@@ -36,7 +37,9 @@ class TelegramDelivery:
     platform = PLATFORM
 
     def __init__(self, bot: Bot, retry: RetryPolicy | None = None) -> None:
-        self._sender = ReplySender(bot, retry or RetryPolicy())
+        # Reminders wait behind replies for their send slots, where the bot is paced at all.
+        paced = getattr(bot, "rate_limiter", None) is not None
+        self._sender = ReplySender(bot, retry or RetryPolicy(), pace_as=REMINDER if paced else None)
 
     async def deliver(self, chat_id: str, replies: tuple[Reply, ...]) -> DeliveryOutcome:
         """Send the replies in order; a fault before anything went out is the dispatcher's to retry."""

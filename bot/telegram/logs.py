@@ -17,9 +17,10 @@ NOISY_URL_LOGGERS = ("httpx",)  # log full request URLs (with the token) at INFO
 class TokenRedactor(logging.Filter):
     """Replaces the token in a record before any handler formats it."""
 
-    def __init__(self, token: str) -> None:
+    def __init__(self, token: str, mask: str = MASK) -> None:
         super().__init__()
         self.token = token
+        self.mask = mask
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:
@@ -27,14 +28,14 @@ class TokenRedactor(logging.Filter):
         except Exception:  # a malformed log call: the handler reports it, unchanged
             return True
         if self.token in message:
-            record.msg, record.args = message.replace(self.token, MASK), None
+            record.msg, record.args = message.replace(self.token, self.mask), None
         if record.exc_info and not record.exc_text:
             # Formatters reuse exc_text when set, so the traceback is masked too.
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text and self.token in record.exc_text:
-            record.exc_text = record.exc_text.replace(self.token, MASK)
+            record.exc_text = record.exc_text.replace(self.token, self.mask)
         if record.stack_info and self.token in record.stack_info:
-            record.stack_info = record.stack_info.replace(self.token, MASK)
+            record.stack_info = record.stack_info.replace(self.token, self.mask)
         return True
 
 

@@ -55,9 +55,11 @@ def toast_text(replies: tuple[Reply, ...]) -> str:
 class ReplySender:
     """Speaks for the coach in Telegram chats through one Bot."""
 
-    def __init__(self, bot: Bot, retry: RetryPolicy) -> None:
+    def __init__(self, bot: Bot, retry: RetryPolicy, *, pace_as: str | None = None) -> None:
+        """`pace_as`: the rate-limit argument every message carries (pacing.REMINDER for reminders)."""
         self.bot = bot
         self.retry = retry
+        self._pacing: dict[str, Any] = {"rate_limit_args": pace_as} if pace_as is not None else {}
 
     async def answer(self, query_id: str, text: str = "") -> None:
         """Answer a button press (its toast); never raises: the chat itself goes on regardless."""
@@ -76,7 +78,7 @@ class ReplySender:
         the whole delivery later; once something did, the rest is retried here so that a
         half-delivered reminder is finished rather than repeated.
         """
-        outbox = _Outbox(self.bot, chat_id, self.retry, patient=retry_first_call)
+        outbox = _Outbox(self.bot, chat_id, self.retry, patient=retry_first_call, pacing=self._pacing)
         for reply in replies:
             if reply.notice and pressed is not None:
                 continue  # shown as the press's toast by `answer`
@@ -94,8 +96,10 @@ class _Outbox:
     chat_id: int
     retry: RetryPolicy
     patient: bool
+    pacing: dict[str, Any]
 
     async def _call(self, call: partial[Any]) -> Any:
+        call = partial(call, **self.pacing)
         result = await call_with_retries(call, self.retry if self.patient else self.retry.without_retries())
         self.patient = True
         return result

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
+from bot.private_files import write_private
 from core.engine import Coach
 from core.events import Command, Press, Text, parse_input
 from core.model import UserRef
@@ -117,8 +118,7 @@ class TerminalChat:
             for item in (reply.picture, reply.attachment):
                 if item is not None:
                     path = self.own_files / item.filename
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                    path.write_bytes(item.data)
+                    write_private(path, item.data)  # a runner's data: for their eyes only
                     self.out.write(f"  [file saved: {path}]\n")
             if reply.forget_files and self.own_files.exists():
                 shutil.rmtree(self.own_files)

@@ -218,6 +218,7 @@ class FakeDiscord:
         self.calls: list[Call] = []
         self.identify_count = self.resume_count = 0
         self.intents: int | None = None
+        self.identified_shards: list[list[int] | None] = []  # IDENTIFY's [shard_id, shard_count], in order
         self.gateway_connects: list[str] = []  # path?query of every gateway connection
         self.expire_interactions = False  # while True every callback answers 10062
         self.api_url = self.gateway_url = ""
@@ -358,14 +359,14 @@ class FakeDiscord:
             data["options"] = self._options(options, command)
         return await self._inject(2, user_id, data, guild_id=gid)
 
-    async def user_message(self, user_id: int | str, text: str) -> str:
-        """The user types `text` in the bot's DM: MESSAGE_CREATE, shaped as Discord sends it."""
+    async def user_message(self, user_id: int | str, text: str, attachments: list[Json] | None = None) -> str:
+        """The user types `text` (and attaches files) in the bot's DM: MESSAGE_CREATE, as Discord sends it."""
         channel = self._dm(str(user_id))
         message_id = self._snowflake()
         await self._dispatch("MESSAGE_CREATE", {
             "id": message_id, "channel_id": channel["id"], "author": _user(user_id), "content": text,
             "timestamp": _now(), "edited_timestamp": None, "tts": False,
-            "mention_everyone": False, "mentions": [], "mention_roles": [], "attachments": [],
+            "mention_everyone": False, "mentions": [], "mention_roles": [], "attachments": attachments or [],
             "embeds": [], "components": [], "pinned": False, "type": 0, "flags": 0})
         return message_id
 
@@ -465,11 +466,13 @@ class FakeDiscord:
     async def _identify(self, ws: web.WebSocketResponse, data: Json) -> None:
         self.identify_count += 1
         self.intents = data.get("intents")
+        self.identified_shards.append(data.get("shard"))
         self._session_id, self._log, self._live = uuid.uuid4().hex, [], ws
         await self._dispatch("READY", {
             "v": 10, "user": self.bot_user, "guilds": [], "session_id": self._session_id,
             "resume_gateway_url": f"{self.gateway_url}-resume", "private_channels": [],
-            "application": {"id": self.app_id, "flags": 0}})
+            "application": {"id": self.app_id, "flags": 0},
+            **({"shard": data["shard"]} if data.get("shard") else {})})
         self._ready.set()
 
     async def _resume(self, ws: web.WebSocketResponse, data: Json) -> None:

@@ -8,6 +8,12 @@ real python-telegram-bot stack (httpx, Updater, webhooks) runs unmodified agains
                .base_file_url(f"{tg.url}/file/bot").build())
 
 Tests play the user with `user_text` / `press`, and assert on `tg.calls`.
+
+Telegram's flood limits are off unless asked for: `FakeTelegram(flood_limit=30,
+per_chat_rate=1.0)` answers 429 (retry_after=1) to a message or edit above 30 in any
+one second for the token, or above one a second in one chat once a short burst
+(`per_chat_burst`) is spent. Two pollers fight as on Telegram: a new getUpdates ends
+the one in flight with 409.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import itertools
 import json
 import struct
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -50,6 +57,9 @@ _QUERY_TOO_OLD = (
 _MESSAGE_METHODS = frozenset(
     {"sendMessage", "sendPhoto", "sendDocument", "editMessageText", "editMessageReplyMarkup"}
 )
+FLOOD_WINDOW_S = 1.0  # Telegram's "30 messages per second", as a sliding window
+_POLL_CONFLICT = ("Conflict: terminated by other getUpdates request; make sure that only one bot"
+                  " instance is running")
 
 
 @dataclass(frozen=True)
@@ -115,8 +125,16 @@ class _StoredFile:
 class FakeTelegram:
     """In-process Telegram Bot API server; all state lives on the instance."""
 
-    def __init__(self, token: str = "123:ABC", bot_username: str = "tiptoe_test_bot") -> None:
+    def __init__(self, token: str = "123:ABC", bot_username: str = "tiptoe_test_bot", *,
+                 flood_limit: float | None = None, per_chat_rate: float | None = None,
+                 per_chat_burst: int = 3) -> None:
         self.token = token
+        self.flood_limit = flood_limit
+        self.per_chat_rate = per_chat_rate
+        self.per_chat_burst = per_chat_burst
+        self._accepted: deque[float] = deque()  # monotonic times of messages accepted in the window
+        self._chat_full_again: dict[int, float] = {}  # per chat: when its burst allowance is whole again
+        self._poll_in_flight: asyncio.Event | None = None
         self.url = ""  # set once the server listens
         self.bot_user: Json = {
             "id": int(token.split(":")[0]), "is_bot": True, "first_name": "Tiptoe",
@@ -209,18 +227,40 @@ class FakeTelegram:
                  "message": msg, "chat_instance": str(chat_id), "data": data}
         return self._push({"callback_query": query}), query_id
 
-    async def push_webhook(self, update: Json, secret_token: str | None = None) -> int:
-        """POST `update` to the registered webhook; returns the HTTP status.
+    def user_content(self, chat_id: int, content: Json, first_name: str = "Runner") -> Json:
+        """Push a message without text: {"sticker": ...}, {"location": ...}, {"photo": [...]} ..."""
+        self._register_chat(chat_id, "private", first_name)
+        msg = self._store_message(chat_id, self._user(chat_id, None, first_name), content)
+        return self._push({"message": msg})
 
-        `secret_token=None` sends the registered secret, "" sends no header, anything else
-        is sent as-is (to test a wrong secret).
+    def member_status(self, chat_id: int, status: str, first_name: str = "Runner") -> Json:
+        """The runner blocks ("kicked") or unblocks ("member") the bot: a my_chat_member update.
+
+        Blocking also makes every later call to the chat answer 403, as on Telegram.
+        """
+        self._register_chat(chat_id, "private", first_name)
+        old = "member" if status == "kicked" else "kicked"
+        (self.block_user if status == "kicked" else self.unblock_user)(chat_id)
+        member = {"user": self.bot_user}
+        change = {"chat": self._chat(chat_id), "from": self._user(chat_id, None, first_name),
+                  "date": int(time.time()),
+                  "old_chat_member": {**member, "status": old, **({"until_date": 0} if old == "kicked" else {})},
+                  "new_chat_member": {**member, "status": status,
+                                      **({"until_date": 0} if status == "kicked" else {})}}
+        return self._push({"my_chat_member": change})
+
+    async def push_webhook(self, update: Json, secret_token: str | None = None, url: str | None = None) -> int:
+        """POST `update` to the registered webhook (or to `url`: one worker behind a load balancer).
+
+        Returns the HTTP status. `secret_token=None` sends the registered secret, "" sends
+        no header, anything else is sent as-is (to test a wrong secret).
         """
         if not self.webhook_url:
             raise RuntimeError("no webhook registered: the bot never called setWebhook")
         secret = self.webhook_secret if secret_token is None else secret_token
         headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret else {}
         async with ClientSession() as session, session.post(
-            self.webhook_url, json=update, headers=headers
+            url or self.webhook_url, json=update, headers=headers
         ) as resp:
             return resp.status
 
@@ -239,6 +279,10 @@ class FakeTelegram:
     def stall_next(self, method: str, seconds: float, count: int = 1) -> None:
         """Delay the next `count` responses of `method` ("*" = any) by `seconds`."""
         self._stalls.append(_Rule(method, count, seconds=seconds))
+
+    def clear_faults(self) -> None:
+        """Forget every pending `fail_next` (the outage is over)."""
+        self._faults.clear()
 
     def block_user(self, chat_id: int) -> None:
         """Every call aimed at `chat_id` answers 403 until `unblock_user`."""
@@ -338,6 +382,8 @@ class FakeTelegram:
             if inspect.isawaitable(result):
                 result = await result
         except ApiError as err:
+            if err.status == 409 and (request.transport is None or request.transport.is_closing()):
+                return err.response()  # a poll its client gave up on (stopped, or died): nobody hears it
             self._record(Call(method, params, files, at, err.status, None, err.description))
             return err.response()
         self._record(Call(method, params, files, at, 200, result))
@@ -369,6 +415,25 @@ class FakeTelegram:
         chat_id = params.get("chat_id")
         if method != "getChat" and chat_id is not None and _chat_id(params) in self._blocked:
             raise ApiError(403)
+        if method in _MESSAGE_METHODS:
+            self._check_flood(_chat_id(params))
+
+    def _check_flood(self, chat_id: int) -> None:
+        """Telegram's flood limits, when switched on: per token, then per chat."""
+        now = time.monotonic()
+        if self.flood_limit is not None:
+            while self._accepted and self._accepted[0] <= now - FLOOD_WINDOW_S:
+                self._accepted.popleft()
+            if len(self._accepted) >= self.flood_limit:
+                raise ApiError(429, retry_after=1)
+        if self.per_chat_rate is not None:
+            gap = 1.0 / self.per_chat_rate
+            full_again = max(now, self._chat_full_again.get(chat_id, now))
+            if full_again - now > (self.per_chat_burst - 1) * gap:
+                raise ApiError(429, retry_after=1)
+            self._chat_full_again[chat_id] = full_again + gap
+        if self.flood_limit is not None:
+            self._accepted.append(now)
 
     # -- chats, users, messages ------------------------------------------------------------
 
@@ -449,7 +514,17 @@ class FakeTelegram:
         if "allowed_updates" in params:  # sticky, like Telegram; [] means "all"
             self._allowed_updates = params["allowed_updates"] or None
         limit = int(params.get("limit", 100))
-        await self._wait_until(self._deliverable, float(params.get("timeout", 0)))
+        if self._poll_in_flight is not None:  # a second poller: Telegram ends the first one's request
+            self._poll_in_flight.set()
+            self._notify()
+        mine = self._poll_in_flight = asyncio.Event()
+        try:
+            await self._wait_until(lambda: self._deliverable() or mine.is_set(), float(params.get("timeout", 0)))
+        finally:
+            if self._poll_in_flight is mine:
+                self._poll_in_flight = None
+        if mine.is_set():
+            raise ApiError(409, _POLL_CONFLICT)
         return self._deliverable()[:limit]
 
     def _deliverable(self) -> list[Json]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -13,6 +14,8 @@ from bot.reminders.queries import status_counts
 from core.model import Dialogue, Runner, Snapshot
 from core.ports import DeliveryOutcome, DeliveryStatus
 from core.schedule import ReminderKind
+from tests.storage.backends import DatabaseUnderTest
+from tests.storage.locks import table_locked
 from tests.reminders.conftest import (
     RecordingDelivery,
     add_runners,
@@ -165,7 +168,7 @@ async def test_429_waits_retry_after_then_sends(app: App) -> None:
 async def test_retries_that_run_past_the_run_start_are_marked_missed_not_sent_late(app: App) -> None:
     delivery = RecordingDelivery(app.clock)
     delivery.outcomes.extend([DeliveryOutcome(DeliveryStatus.RETRY, detail="502")] * 20)
-    dispatcher = make_dispatcher(app, delivery, max_attempts=50)
+    dispatcher = make_dispatcher(app, delivery)
     await add_runners(app, [runner_snapshot("ann")])
     await run_until(app, dispatcher, MONDAY_NUDGE + timedelta(hours=1))
     [row] = await rows(app, kind="session")
@@ -243,3 +246,22 @@ async def test_remind_me_later_in_the_set_up_goes_out_three_days_later(app: App)
     assert chat == "bea" and sent_at == due and "A reminder, as promised" in replies[0].text
     assert [b.label for b in replies[-1].all_buttons] == ["I've been cleared", "Remind me later"]
     assert (await app.store.load("telegram:bea")).runner.clearance_reminder_at is None
+
+
+async def test_a_slow_tick_is_never_overlapped_and_logs_nothing(app: App, database: DatabaseUnderTest,
+                                                                caplog: pytest.LogCaptureFixture) -> None:
+    """Ticks slower than their interval (the table is locked for a second) just run back to back."""
+    caplog.set_level(logging.DEBUG)
+    await add_runners(app, [runner_snapshot(f"r{n}") for n in range(3)])
+    dispatcher = make_dispatcher(app, RecordingDelivery(app.clock), tick_seconds=0.05)
+    async with table_locked(database, "reminders"):
+        dispatcher.start()
+        await asyncio.sleep(1.0)  # some twenty ticks' worth of time on one blocked tick
+        during = dispatcher.last_tick
+    await asyncio.sleep(0.5)
+    after = dispatcher.last_tick
+    await dispatcher.stop()
+    assert after is not None and (during is None or after > during)  # ticking resumed by itself
+    noise = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert noise == [], [r.getMessage() for r in noise]
+    assert not any("maximum number of running instances" in r.getMessage() for r in caplog.records)

@@ -41,3 +41,37 @@ async def test_one_chat_waits_its_own_gap_without_holding_up_others() -> None:
 def test_a_rate_must_be_positive() -> None:
     with pytest.raises(ValueError):
         RateLimiter(0)
+
+
+async def test_a_reply_waits_behind_at_most_one_reminder() -> None:
+    """Twenty reminders queue first; a reply asked for a moment later still goes out second or third."""
+    limiter = RateLimiter(rate=50.0)
+    order: list[str] = []
+
+    async def send(name: str, urgent: bool) -> None:
+        await limiter.acquire(name, urgent=urgent)
+        order.append(name)
+
+    reminders = [asyncio.create_task(send(f"reminder{n}", False)) for n in range(20)]
+    await asyncio.sleep(0.001)  # they are all queued before the reply arrives
+    await send("reply", True)
+    await asyncio.gather(*reminders)
+    assert order.index("reply") <= 2
+
+
+async def test_a_chat_gets_a_short_burst_then_one_message_per_gap() -> None:
+    limiter = RateLimiter(rate=1000.0, per_chat_gap=0.2, per_chat_burst=3)
+    sent = await send_times(limiter, ["busy"] * 5)
+    times = sorted(t for _, t in sent)
+    assert times[2] - times[0] < 0.05  # the burst: three at once
+    assert times[3] - times[0] >= 0.19 and times[4] - times[3] >= 0.19  # then one per gap
+
+
+async def test_replies_are_not_held_to_the_per_chat_pace() -> None:
+    """A reply answers the runner's own tap; only reminders wait for the chat's gap."""
+    limiter = RateLimiter(rate=1000.0, per_chat_gap=5.0)
+    began = time.monotonic()
+    await limiter.acquire("chat")
+    for _ in range(3):
+        await limiter.acquire("chat", urgent=True)
+    assert time.monotonic() - began < 1.0

@@ -96,7 +96,7 @@ async def _sqlite_database(tmp_path: Path) -> AsyncIterator[tuple[str, None]]:
 @asynccontextmanager
 async def _postgres_schema() -> AsyncIterator[tuple[str, str]]:
     schema = f"tiptoe_test_{os.getpid()}_{secrets.token_hex(4)}"
-    admin = make_engine(POSTGRES_URL, pool_size=1)
+    admin = make_engine(POSTGRES_URL, statement_timeout=120, pool_size=1)  # DDL may wait on a busy neighbour
     try:
         try:
             async with admin.begin() as connection:
