@@ -13,7 +13,7 @@ import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from pydantic import SecretStr, ValidationError
@@ -30,6 +30,7 @@ from bot.logging_setup import configure_logging, guard_logs
 from bot.metrics import Metrics
 from bot.pictures import LevelPictures
 from bot.settings import Settings, settings_problems
+from bot.startup import StartupError
 from bot.storage.database import app_secret, make_engine, make_session_factory, sqlite_url, upgrade_head
 from bot.storage.links import SqlLinks
 from bot.storage.records import SqlRecords
@@ -40,9 +41,10 @@ from bot.reminders.limiter import (
     DISCORD_RATE, TELEGRAM_PER_CHAT_BURST, TELEGRAM_PER_CHAT_GAP, TELEGRAM_RATE, Pacer, RateLimiter,
 )
 from bot.reminders.shared_limiter import SharedPacer, bucket_name
-from bot.reminders.planner import ReminderPlanner
+from bot.reminders.planner import REPLAN_MARGIN, ReminderPlanner
 from bot.terminal.chat import TerminalChat, parse_when
 from bot.terminal.delivery import PLATFORM as TERMINAL, TerminalDelivery
+from bot.terminal.words import CLOCK_HELP, CLOCK_USAGE, QUIT_HELP, banner, clock_now
 from core.engine import Coach
 from core.model import UserRef
 from core.payloads import Signer
@@ -122,20 +124,28 @@ def _files_dir(database_url: str) -> Path:
     return Path.cwd() / "tiptoe-files"
 
 
-async def chat(settings: Settings, db_path: str | None, user_name: str, now: str | None) -> None:
+async def chat(settings: Settings, db_path: str | None, user_name: str, now: datetime | None) -> None:
+    """`now` (from --now) starts a manual clock; a time without a zone is the runner's local time."""
     database_url = _database_url(settings, db_path)
-    start = _parse_start(now) if now else None
-    clock: Clock = ManualClock(start) if start else SystemClock()
+    manual = ManualClock(now.replace(tzinfo=now.tzinfo or UTC)) if now else None
+    clock: Clock = manual or SystemClock()
     secret = settings.secret_key.get_secret_value().encode() if settings.secret_key else None
     schema = None if db_path else settings.database_schema
     async with open_app(database_url, clock, secret, schema=schema, pool_size=settings.database_pool_size) as app:
         user = UserRef(platform=TERMINAL, external_id=user_name, chat_id=user_name, display_name=user_name)
-        terminal = TerminalChat(coach=app.coach, user=user, files_dir=_files_dir(database_url))
+        snapshot = await app.store.load(user.key)
+        zone_name = snapshot.runner.schedule.timezone if snapshot and snapshot.runner.schedule else None
+        if manual and now and now.tzinfo is None and zone_name:
+            manual.set(now.replace(tzinfo=zone_for(zone_name)))  # --now is their local time
+        terminal = TerminalChat(coach=app.coach, user=user, files_dir=_files_dir(database_url),
+                                help_lines=(QUIT_HELP, CLOCK_HELP) if manual else (QUIT_HELP,))
+        local_now = manual.now().astimezone(zone_for(zone_name or "UTC")) if manual else None
+        terminal.out.write(banner(known=zone_name is not None, now=local_now, zone_name=zone_name))
         # Reminders print in the chat; there is one reader, so no pacing is needed.
-        dispatcher = app.dispatcher({TERMINAL: TerminalDelivery(terminal.show)},
+        dispatcher = app.dispatcher({TERMINAL: TerminalDelivery(terminal.deliver)},
                                     {TERMINAL: RateLimiter(rate=1000.0)})
-        if isinstance(clock, ManualClock):
-            terminal.move_clock = _clock_mover(app, dispatcher, user.key, clock)
+        if manual:
+            terminal.move_clock = _clock_mover(app, dispatcher, terminal, manual)
             await terminal.run()
             return
         dispatcher.start()
@@ -145,34 +155,43 @@ async def chat(settings: Settings, db_path: str | None, user_name: str, now: str
             await dispatcher.stop()
 
 
-def _parse_start(text: str) -> datetime:
-    moment = datetime.fromisoformat(text)
-    # A bare "--now" time is read as UTC until the runner has a time zone; /clock then uses theirs.
-    return moment if moment.tzinfo else moment.replace(tzinfo=zone_for("UTC"))
+def start_time(text: str) -> datetime:
+    """`--now`: a local date and time; argparse turns the error into one line and exit code 2."""
+    try:
+        return datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f'{text!r} is not a date and time: use "YYYY-MM-DD HH:MM", e.g. "2026-12-01 06:30"') from None
 
 
-def _clock_mover(app: App, dispatcher: Dispatcher, key: str, clock: ManualClock):
+def _clock_mover(app: App, dispatcher: Dispatcher, terminal: TerminalChat, clock: ManualClock):
     """`/clock +1d`: move time forward through the real dispatcher, one due reminder at a time."""
 
     async def move(arg: str) -> str:
-        snapshot = await app.store.load(key)
+        snapshot = await app.store.load(terminal.user.key)
         schedule = snapshot.runner.schedule if snapshot else None
         zone_name = schedule.timezone if schedule else "UTC"
+        terminal.stamp = lambda: clock_now(clock.now(), zone_name)  # each reminder says when it came
+        if not arg.strip():
+            return f"{clock_now(clock.now(), zone_name)}. {CLOCK_USAGE}"
         target = parse_when(arg, clock.now(), zone_for(zone_name))
         if target is None:
-            return "Use /clock +1d, +2h, +30m or /clock 2026-12-01 06:30 (your local time)."
+            return CLOCK_USAGE
         if target <= clock.now():
             return "The clock only moves forward."
         while True:
             await dispatcher.plan_pass()
             next_due = await next_pending_due(app.sessions)
-            if next_due is None or next_due > target:
+            if next_due is not None and next_due <= target:
+                clock.set(max(next_due, clock.now()))
+                await dispatcher.tick()
+                await dispatcher.drain()
+            elif clock.now() < target:
+                # Rows are planned only so far ahead: walk on in steps the planner keeps up with.
+                clock.set(min(target, clock.now() + REPLAN_MARGIN))
+            else:
                 break
-            clock.set(max(next_due, clock.now()))
-            await dispatcher.tick()
-            await dispatcher.drain()
-        clock.set(target)
-        return f"It is now {target.astimezone(zone_for(zone_name)):%a %d %b %Y %H:%M} ({zone_name})"
+        return clock_now(target, zone_name)
 
     return move
 
@@ -316,14 +335,15 @@ async def migrate(settings: Settings) -> None:
         await engine.dispose()
 
 
-def main(argv: list[str] | None = None) -> None:
+def _main(argv: list[str] | None) -> None:
     parser = argparse.ArgumentParser(prog="tiptoe", description="Tiptoe, a heels-up strength coach for runners.")
     commands = parser.add_subparsers(dest="command")
     chat_parser = commands.add_parser("chat", help="talk to the coach in this terminal")
     chat_parser.add_argument("--db", help="SQLite file to use (default: DATABASE_URL)")
     chat_parser.add_argument("--user", default="me", help="who you are, so several people can try it")
-    chat_parser.add_argument("--now", help='start the clock at this time, e.g. "2026-12-01 06:30"; '
-                                           "then /clock +1d moves it and delivers due reminders")
+    chat_parser.add_argument("--now", type=start_time,
+                             help='start the clock at this local time, e.g. "2026-12-01 06:30"; '
+                                  "then /clock +1d moves it and delivers due reminders")
     commands.add_parser("run", help="run every platform whose token is set (the terminal if none)")
     commands.add_parser("dispatch", help="send reminders only (extra workers beside one `tiptoe run`)")
     commands.add_parser("discord-sync", help="register the slash commands with Discord now")
@@ -336,8 +356,10 @@ def main(argv: list[str] | None = None) -> None:
     except ValidationError as error:  # one line per bad setting, not a traceback
         raise SystemExit("Tiptoe can't start; fix these settings (environment or .env):\n  "
                          + "\n  ".join(settings_problems(error))) from None
-    # In the terminal chat, log lines would interleave with the conversation: warnings only.
-    level = "WARNING" if args.command == "chat" else settings.log_level
+    # In the terminal chat (also `tiptoe run` with no token), log lines would interleave with the
+    # conversation, and the runner there is not an operator: errors only.
+    in_terminal = args.command == "chat" or (args.command in (None, "run") and not settings.any_platform)
+    level = "ERROR" if in_terminal else settings.log_level
     configure_logging(level, json_lines=settings.log_format == "json")
     guard_logs(secrets_in(settings))
     if args.command == "chat":
@@ -352,6 +374,17 @@ def main(argv: list[str] | None = None) -> None:
         asyncio.run(discord_sync(settings))
     else:
         asyncio.run(run(settings))
+
+
+def main(argv: list[str] | None = None) -> None:
+    """The `tiptoe` command; a platform that cannot start, or Ctrl-C, ends it without a traceback."""
+    try:
+        _main(argv)
+    except StartupError as error:  # a rejected token, no network: one line on stderr, exit code 1
+        sys.exit(str(error))
+    except KeyboardInterrupt:  # Ctrl-C before the chat or the platforms were up
+        sys.stderr.write("\nStopped.\n")
+        sys.exit(130)
 
 
 if __name__ == "__main__":

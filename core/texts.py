@@ -17,6 +17,7 @@ from core.schedule import WEEKDAY_NAMES, choose_strength_days, next_strength_day
 
 HELP = (
     "Here's what I can do:\n"
+    "/start: set up, or carry on where we left off\n"
     f"/session: start today's strength session (about {SESSION_MINUTES_RANGE[0]}-{SESSION_MINUTES_RANGE[1]} min)\n"
     "/progress: your levels, pain trend and a chart\n"
     f"/selftest: the single-leg heel-raise test (every {SELFTEST_RETEST_DAYS[0] // 7}-{SELFTEST_RETEST_DAYS[1] // 7} "

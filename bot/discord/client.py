@@ -29,6 +29,7 @@ from bot.discord.sync import sync_if_changed
 from bot.discord.views import CoachButton
 from bot.metrics import Metrics
 from bot.settings import Settings
+from bot.startup import StartupError, host_of
 from bot.storage.faults import is_busy
 from bot.turns import AnsweredTurn, TurnObserver
 from core.conversation import PRESS_PROBLEMS
@@ -330,6 +331,8 @@ def build_discord_client(coach: Coach, settings: Settings, *,
     if settings.discord_token is None:
         raise ValueError("DISCORD_TOKEN is not set")
     aim_discord_py(settings.discord_api_url, settings.discord_gateway_url)
+    # The coach never joins voice: discord.py's start-up warnings about voice libraries are noise.
+    discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
     kind, shards = TiptoeDiscord, {}
     if settings.discord_shard_count is not None:
         kind = ShardedTiptoeDiscord
@@ -370,7 +373,7 @@ async def run_discord(client: TiptoeDiscord, settings: Settings, stop: asyncio.E
     aim_discord_py(settings.discord_api_url, settings.discord_gateway_url)
     connection: asyncio.Task[None] | None = None
     try:
-        await client.log_in()
+        await _log_in(client)
         if client.sessions is not None:
             try:
                 await sync_if_changed(client)
@@ -386,6 +389,20 @@ async def run_discord(client: TiptoeDiscord, settings: Settings, stop: asyncio.E
         await client.close()
     if connection is not None:
         await asyncio.wait_for(connection, CLOSE_TIMEOUT_S)  # re-raises what the connection died of
+
+
+async def _log_in(client: TiptoeDiscord) -> None:
+    """The first call to Discord: a rejected token or no network ends the start in one line."""
+    try:
+        await client.log_in()
+    except discord.LoginFailure:
+        raise StartupError("Discord rejected the token: check DISCORD_TOKEN in .env "
+                           "(the Developer Portal's Bot page can reset it)") from None
+    except (OSError, asyncio.TimeoutError) as error:  # aiohttp's connection errors are OSErrors
+        raise StartupError(f"Can't reach {host_of(discord.http.Route.BASE)}: check the network "
+                           f"({type(error).__name__})") from None
+    except discord.HTTPException as error:
+        raise StartupError(f"Discord refused the login ({describe(error)}): try again later") from None
 
 
 async def _announce_ready(client: TiptoeDiscord, started: asyncio.Event | None) -> None:

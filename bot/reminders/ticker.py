@@ -42,14 +42,14 @@ class Ticker:
     async def stop(self) -> None:
         """No new pass starts; a pass under way is let finish (one cut off mid-claim would strand rows)."""
         self._stopping = True
+        # Let passes finish before the scheduler goes: APScheduler's shutdown cancels the tasks of
+        # jobs still running. A pass handed to the event loop just now registers itself on its
+        # first step (and returns at once, seeing `_stopping`); one turn of the loop lets it.
+        await asyncio.sleep(0)
+        await asyncio.gather(*list(self._running), return_exceptions=True)
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=False)
             self._scheduler = None
-        # A pass handed to the event loop just before the shutdown registers itself on its first
-        # step (and then returns at once); one turn of the loop lets it, so none is left to be
-        # cancelled when the loop closes.
-        await asyncio.sleep(0)
-        await asyncio.gather(*list(self._running), return_exceptions=True)
 
     def _next(self, name: str, seconds: float, work: Work, delay: float) -> None:
         if self._stopping or self._scheduler is None:

@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import BotCommand, Message, Update
 from telegram.constants import ChatMemberStatus, ChatType
-from telegram.error import InvalidToken, TelegramError
+from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -41,11 +41,12 @@ from bot.http_server import WebServer
 from bot.metrics import Metrics
 from bot.reminders.limiter import TELEGRAM_PER_CHAT_BURST, TELEGRAM_PER_CHAT_GAP, TELEGRAM_RATE, Pacer, RateLimiter
 from bot.settings import Settings
+from bot.startup import StartupError, host_of
 from bot.storage.faults import is_busy
 from bot.telegram.delivery import PLATFORM
 from bot.telegram.faults import RetryPolicy, call_with_retries, describe, is_gone
 from bot.telegram.keyboards import private_chat_keyboard
-from bot.telegram.logs import protect_token
+from bot.telegram.logs import MASK, protect_token
 from bot.telegram.ordering import PerChatOrder
 from bot.telegram.pacing import PacedRequests
 from bot.telegram.sending import PressedMessage, ReplySender, toast_text
@@ -299,6 +300,20 @@ def build_application(coach: Coach, settings: Settings, *, retry: RetryPolicy | 
     return application
 
 
+async def _initialize(application: Application, settings: Settings) -> None:
+    """The first call to Telegram (getMe): a rejected token or no network ends the start in one line."""
+    try:
+        await application.initialize()
+    except InvalidToken:
+        # PTB's own message quotes the token; ours names only the setting.
+        raise StartupError("Telegram rejected the token: check TELEGRAM_TOKEN in .env "
+                           "(@BotFather shows it again with /token)") from None
+    except NetworkError as error:  # TimedOut is one too; InvalidToken is caught above
+        detail = describe(error).replace(application.bot.token, MASK)
+        raise StartupError(f"Can't reach {host_of(settings.telegram_api_url)}: check the network "
+                           f"({detail})") from None
+
+
 async def run_telegram(application: Application, settings: Settings, stop: asyncio.Event,
                        *, started: asyncio.Event | None = None, web: WebServer | None = None,
                        engine: AsyncEngine | None = None) -> None:
@@ -312,11 +327,7 @@ async def run_telegram(application: Application, settings: Settings, stop: async
     """
     own_web = WebServer() if web is None and settings.telegram_webhook_url else None
     try:
-        try:
-            await application.initialize()
-        except InvalidToken:
-            # PTB's own message quotes the token, and a start-up traceback goes to stderr unfiltered.
-            raise InvalidToken("Telegram rejected TELEGRAM_TOKEN; check it with @BotFather") from None
+        await _initialize(application, settings)
         if application.post_init is not None:  # only run_polling/run_webhook would call it
             await application.post_init(application)
         await application.start()

@@ -1,7 +1,9 @@
-"""The terminal adapter: numbered buttons, typed lines, files written to disk.
+"""The terminal adapter: buttons as typed choices, typed lines, files written to disk.
 
 It reads stdin without blocking the loop, so a scripted conversation can be piped
 in (one line per input) and the coach answers exactly as it would in a chat.
+/quit, Ctrl-D (end of input) and Ctrl-C leave with a goodbye; a turn being answered
+when Ctrl-C comes is finished first, so nothing typed is lost.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ import asyncio
 import hashlib
 import re
 import shutil
+import os
+import signal
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -18,10 +22,14 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.private_files import write_private
+from bot.terminal.keyboard import choose, render
+from bot.terminal.lines import LineReader
+from bot.terminal.words import CLOCK_NOT_MOVABLE, GOODBYE, QUIT_COMMANDS, QUIT_HELP, fits_several
 from core.engine import Coach
 from core.events import Command, Press, Text, parse_input
 from core.model import UserRef
-from core.replies import Button, Reply
+from core.replies import Button, Keyboard, Reply
+from core.texts import HELP
 
 MAX_KEYBOARDS = 20  # older messages' buttons are forgotten beyond this
 # Moves the manual clock, delivering what falls due on the way; returns what to say about it.
@@ -41,22 +49,45 @@ class TerminalChat:
     files_dir: Path
     out: TextIO = field(default=sys.stdout)
     move_clock: ClockMover | None = None
+    stamp: Callable[[], str] | None = None  # the time on the moved clock, shown above each reminder
+    help_lines: tuple[str, ...] = (QUIT_HELP,)  # the terminal's own commands, shown after /help
     # Buttons still on screen, newest message last; as in a chat, an older message's buttons
     # stay usable (by label) until the coach edits them away.
-    keyboards: list[tuple[Button, ...]] = field(default_factory=list)
+    keyboards: list[Keyboard] = field(default_factory=list)
+    newest: Keyboard = ()  # the newest message's buttons, which numbers refer to (none: it asks to type)
     pressed: str = ""  # payload of the last press, whose message an edit reply changes
+    leaving: bool = False  # /quit, Ctrl-C
+    prompt: str = ""  # "> " while a person at a terminal is being asked for the next line
 
-    async def run(self, lines: asyncio.Queue[str | None] | None = None) -> None:
-        """Read lines until end of input; answer each one."""
-        interactive = sys.stdin.isatty() and lines is None
-        while True:
+    async def run(self, fd: int | None = None) -> None:
+        """Answer each line typed (or piped) on `fd`, stdin by default, until the runner leaves."""
+        fd = sys.stdin.fileno() if fd is None else fd
+        interactive = os.isatty(fd)
+        loop = asyncio.get_running_loop()
+        async with LineReader(fd) as lines:
+            def interrupt() -> None:
+                self.leaving = True
+                lines.wake()
+
+            loop.add_signal_handler(signal.SIGINT, interrupt)
+            try:
+                await self._converse(lines, interactive)
+            finally:
+                loop.remove_signal_handler(signal.SIGINT)
+        # At a prompt, Ctrl-C and Ctrl-D leave the cursor after "> ".
+        self.out.write(("\n" if interactive else "") + GOODBYE + "\n")
+        self.out.flush()
+
+    async def _converse(self, lines: LineReader, interactive: bool) -> None:
+        while not self.leaving:
             if interactive:
-                self.out.write("> ")
+                self.prompt = "> "
+                self.out.write(self.prompt)
                 self.out.flush()
-            line = await (lines.get() if lines is not None else asyncio.to_thread(sys.stdin.readline))
-            if line is None or (lines is None and line == ""):
+            line = await lines.next()
+            self.prompt = ""
+            if line is None or self.leaving:
                 return
-            line = line.rstrip("\n")
             if not line.strip():
                 continue
             if not interactive:
@@ -64,10 +95,21 @@ class TerminalChat:
             await self.answer(line)
 
     async def answer(self, line: str) -> None:
-        event = self._event_for(line)
+        event = parse_input(line)
+        if isinstance(event, Command) and event.name in QUIT_COMMANDS:
+            self.leaving = True
+            return
         if isinstance(event, Command) and event.name == "clock":
             await self._clock(event.arg)
             return
+        if isinstance(event, Text):
+            choice = choose(line, self.keyboards, self.newest)
+            if choice.fits:
+                self._say_which(line, choice.fits)
+                return
+            if choice.button is not None:
+                self.pressed = choice.button.payload
+                event = Press(choice.button.payload)
         self.show(await self.coach.handle(self.user, event))
 
     @property
@@ -75,31 +117,27 @@ class TerminalChat:
         """Where this person's charts, exports, summaries and calendars go; /delete removes it."""
         return self.files_dir / own_folder(self.user)
 
-    @property
-    def keyboard(self) -> tuple[Button, ...]:
-        """The newest message's buttons: the ones numbers refer to."""
-        return self.keyboards[-1] if self.keyboards else ()
-
-    def _event_for(self, line: str) -> Command | Press | Text:
-        stripped = line.strip().lower()
-        # A label wins over a number (pain buttons are labelled 0-10); the newest message first.
-        for keyboard in reversed(self.keyboards):
-            for button in keyboard:
-                if stripped in (button.label.lower(), button.label.lower().lstrip("✓ ")):
-                    return self._press(button)
-        if stripped.isdigit() and 1 <= int(stripped) <= len(self.keyboard):
-            return self._press(self.keyboard[int(stripped) - 1])
-        return parse_input(line.strip())
-
-    def _press(self, button: Button) -> Press:
-        self.pressed = button.payload
-        return Press(button.payload)
+    def _say_which(self, line: str, fits: tuple[Button, ...]) -> None:
+        """A typed label that fits several buttons presses none: say so and show them again."""
+        self.out.write("\n" + fits_several(line.strip(), [b.label for b in fits]) + "\n")
+        keyboard = next(k for k in [self.newest, *reversed(self.keyboards)] if any(fits[0] in row for row in k))
+        self.out.write("\n".join(render(keyboard)) + "\n")
+        self.out.flush()
 
     async def _clock(self, arg: str) -> None:
         if self.move_clock is None:
-            self.out.write("  (the clock can only be moved when started with --now)\n")
+            self.out.write(f"  ({CLOCK_NOT_MOVABLE})\n")
             return
         self.out.write(f"  🕒 {await self.move_clock(arg)}\n")
+
+    def deliver(self, replies: tuple[Reply, ...]) -> None:
+        """A reminder the dispatcher sends: like any reply, with the time it came when the clock is moved."""
+        if replies and self.stamp is not None:
+            self.out.write(f"\n  🕒 {self.stamp()}")
+        self.show(replies)
+        if replies and self.prompt:  # it came while the runner was typing: ask again below it
+            self.out.write(self.prompt)
+            self.out.flush()
 
     def show(self, replies: tuple[Reply, ...]) -> None:
         for reply in replies:
@@ -108,13 +146,19 @@ class TerminalChat:
                 continue
             if reply.edit:
                 # The pressed message changes: its buttons go, or are swapped for new ones.
-                self.keyboards = [k for k in self.keyboards if all(b.payload != self.pressed for b in k)]
+                self.keyboards = [k for k in self.keyboards
+                                  if all(b.payload != self.pressed for row in k for b in row)]
+                if self.newest not in self.keyboards:
+                    self.newest = ()
                 if reply.text:
                     self.out.write(f"  {reply.text}\n")
                 if reply.buttons:
-                    self._show_buttons(reply)
+                    self._show_buttons(reply.buttons)
                 continue
             self.out.write("\n" + reply.text + "\n")
+            self.newest = ()
+            if HELP in reply.text and self.help_lines:
+                self.out.write("\nIn this terminal:\n" + "\n".join(self.help_lines) + "\n")
             for item in (reply.picture, reply.attachment):
                 if item is not None:
                     path = self.own_files / item.filename
@@ -124,18 +168,13 @@ class TerminalChat:
                 shutil.rmtree(self.own_files)
                 self.out.write(f"  [files removed: {self.own_files}]\n")
             if reply.buttons:
-                self._show_buttons(reply)
+                self._show_buttons(reply.buttons)
         self.out.flush()
 
-    def _show_buttons(self, reply: Reply) -> None:
-        self.keyboards = (self.keyboards + [reply.all_buttons])[-MAX_KEYBOARDS:]
-        number = 0
-        for row in reply.buttons:
-            cells = []
-            for button in row:
-                number += 1
-                cells.append(f"[{number}] {button.label}")
-            self.out.write("  " + "   ".join(cells) + "\n")
+    def _show_buttons(self, keyboard: Keyboard) -> None:
+        self.keyboards = (self.keyboards + [keyboard])[-MAX_KEYBOARDS:]
+        self.newest = keyboard
+        self.out.write("\n".join(render(keyboard)) + "\n")
 
 
 def parse_when(text: str, now: datetime, tz) -> datetime | None:

@@ -6,9 +6,9 @@ import logging
 import socket
 
 import pytest
-from telegram.error import InvalidToken
 
 from bot.main import App
+from bot.startup import StartupError
 from bot.telegram.logs import MASK, TokenRedactor
 from tests.fakes.telegram_api import FakeTelegram
 from tests.telegram.conftest import CHAT, KEY, TelegramChat, running_bot
@@ -107,7 +107,7 @@ async def test_a_rejected_token_is_not_repeated_in_the_error(app: App, tg: FakeT
                                                             caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     wrong = "999:WRONG-token"
-    with pytest.raises(InvalidToken) as raised:
+    with pytest.raises(StartupError) as raised:
         async with running_bot(app.coach, tg, telegram_token=wrong):
             pass
     assert "TELEGRAM_TOKEN" in str(raised.value)

@@ -26,10 +26,14 @@ class ChatProgram:
     files_dir: Path
     cwd: Path
 
-    def run(self, lines: list[str], now: str = "2026-11-30 06:00") -> list[tuple[str, str]]:
-        """Feed the lines; return (input, what the coach printed after it) pairs, plus ("", banner)."""
+    def run(self, lines: list[str], now: str | None = "2026-11-30 06:00") -> list[tuple[str, str]]:
+        """Feed the lines; return (input, what the coach printed after it) pairs, plus ("", banner).
+
+        `now=None` runs on the real clock (no --now).
+        """
+        clock = ("--now", now) if now else ()
         done = subprocess.run(
-            [sys.executable, "-m", "bot.main", "chat", *self.args, "--now", now],
+            [sys.executable, "-m", "bot.main", "chat", *self.args, *clock],
             input="\n".join(lines) + "\n", capture_output=True, text=True, env=self.env, cwd=self.cwd,
             timeout=TIMEOUT_S,
         )
