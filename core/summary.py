@@ -147,7 +147,7 @@ def summary_data(snapshot: Snapshot, today: date, weeks: int) -> SummaryData:
         target=target,
         readiness=tuple(Point(s.local_date, s.readiness) for s in sessions if s.readiness is not None),
         readiness_limit=readiness_limit(runner.profile),
-        safety=safety_lines(runner, sessions, today),
+        safety=safety_lines(runner, history, sessions, start, today),
         self_tests=_self_test_rows(snapshot, start, today),
         self_test_notes=_self_test_notes(runner),
         decisions=_decisions(snapshot, start, today),

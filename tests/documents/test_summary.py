@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from bot.documents import FileDocuments
-from core.model import ExerciseResult, LevelChange, Outcome, Profile, Session, SessionStatus, Snapshot
+from core.model import ExerciseResult, Hold, LevelChange, Outcome, Profile, Session, SessionStatus, Snapshot
 from core.summary import HEADINGS, NOT_A_DIAGNOSIS, SummaryData, summary_data
 from tests.documents.sample import FIRST, SELF_TESTS, TODAY, at, sample_snapshot
 
@@ -157,6 +157,23 @@ def test_nothing_unsafe_reads_as_none_recorded() -> None:
     sample = sample_snapshot()
     calm = replace(sample, history=replace(sample.history, sessions=()))
     assert summary_data(calm, TODAY, 6).safety == ("None recorded in this period.",)
+
+
+def test_every_hold_of_the_period_is_listed_with_its_dates() -> None:
+    sample = sample_snapshot()
+    holds = (Hold(1, "pain", at(date(2026, 11, 16), 6, 30), (2,), cleared_at=at(date(2026, 11, 18), 9, 0)),
+             Hold(2, "bone", at(date(2026, 12, 8), 7, 0), (0, 1, 2, 3, 4)),
+             Hold(0, "calf", at(date(2026, 8, 3)), (0,), cleared_at=at(date(2026, 8, 6))))  # before the period
+    held = replace(sample, runner=replace(sample.runner, clinician_hold="bone"),
+                   history=replace(sample.history, holds=holds))
+    safety = summary_data(held, TODAY, 6).safety
+    first = safety.index("16 Nov 2026: training put on hold (pain reported); "
+                         "lifted 18 Nov 2026 when the runner reported a clinician check.")
+    second = safety.index("8 Dec 2026: training put on hold (red flag reported: sore spot on a bone, pain at night); "
+                          "still in force.")
+    assert first < second < len(safety) - 1  # oldest first, among the sessions' events
+    assert safety[-1].startswith("Now: training on hold (red flag reported")
+    assert not any("Aug" in line for line in safety)
 
 
 def test_an_older_self_test_is_shown_when_none_fell_in_the_period() -> None:
