@@ -171,12 +171,18 @@ EXERCISES: tuple[Exercise, ...] = (CALF, SQUAT, SPLIT, HINGE, BRIDGE)
 MIN_LEVEL = 1  # every runner starts here on every exercise [D]
 MAX_LEVEL = 5  # five levels per exercise [D]
 
+# ---- effort (docs/programme.md §4c) ----------------------------------------------------
+# A warm-up works at about 6-7/10 effort, stopping 2-3 reps short of failure (spec §2) [D]:
+# that is "Just right" when we ask how hard an exercise was.
+REPS_IN_RESERVE = (2, 3)
+HARD_SESSIONS_TO_HOLD = 2  # "Hard" this many sessions in a row at a level: say we hold there [D]
+
 # Rules for every exercise (spec §2) [D]: shown before the first exercise.
 GENERAL_CUES: tuple[str, ...] = (
     "Heel height is your form marker: when the heels sink, the set is over.",
     "Weight through the big and second toe; don't let the ankle roll out.",
     "Move slowly, to your deepest pain-free range; each exercise says its pace.",
-    "It's a warm-up: about 6-7/10 effort, stopping 2-3 reps short of failure.",
+    "It's a warm-up: about 6-7/10 effort, stopping {}-{} reps short of failure.".format(*REPS_IN_RESERVE),
 )
 MOBILITY_MINUTES = (2, 3)  # optional active mobility first [LIIRA25]
 MOBILITY_MOVES = "ankle circles, leg swings, walking lunges"  # [LIIRA25]

@@ -40,6 +40,7 @@ async def a_runner_in_every_table(app: App) -> Chat:
     await tess.press("0")
     for pain in ("1", "2", "0", "1", "0"):
         await tess.press("Done")
+        await tess.press("Just right")
         await tess.press(pain)
     app.clock.set(datetime(2026, 12, 1, 8, 5, tzinfo=UTC))
     check = await app.coach.due(TESS.key, ReminderKind.MORNING, date(2026, 12, 1))

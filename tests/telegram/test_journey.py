@@ -40,7 +40,8 @@ async def test_the_whole_journey_from_start_to_delete(app: App, bot: Application
     await chat.press("Start now", "Before we start")
     await chat.press("0", "1/5 Isometric calf-raise hold")
     for number, score in enumerate(SCORES, start=1):
-        await chat.press("Done", "how much pain did you feel")
+        await chat.press("Done", "How hard was that")
+        await chat.press("Just right", "how much pain did you feel")
         assert keyboard_rows(chat.message_with("how much pain did you feel")) == PAIN_ROWS
         after = f"{number + 1}/5" if number < 5 else "Session done"
         await chat.press(str(score), after)
