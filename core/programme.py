@@ -289,6 +289,9 @@ SELFTEST_MEDIAN = {"m": 24, "f": 21}  # median single-leg heel rises, n = 566 [H
 SELFTEST_NOISE_REPS = 6  # a change of 6 reps or fewer between tests may be noise [HL17]
 SELFTEST_SIDE_GAP = 0.10  # weaker side more than 10% below the stronger: "worth building" [S]
 SELFTEST_RETEST_DAYS = (28, 42)  # offer a retest every 4-6 weeks, never sooner unless asked [D]
+# Side differences (one side hurt more) shown in /progress and beside the self-test's side gap
+# look back over this many days: one retest interval [D].
+SIDE_LOOKBACK_DAYS = SELFTEST_RETEST_DAYS[1]
 SELFTEST_INCLINE_DEGREES = 10  # the study's board; ours is a flat floor [HL17]
 SELFTEST_WARM_UP_MINUTES = 10  # walking or easy jogging first [S]
 SELFTEST_WARM_UP_RISES = 10  # then this many two-leg heel rises [S]

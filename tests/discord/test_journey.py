@@ -55,7 +55,7 @@ async def test_full_journey_from_slash_start_to_delete(app: App, bot: TiptoeDisc
         assert "how much pain did you feel" in texts(await chat.press("Just right"))
         scored = await chat.press(pain)
         question = chat.message_with("how much pain did you feel")
-        assert question.content.endswith(f"✓ Pain: {pain}/10") and question.components == []  # the choice shows
+        assert question.content.split("\n")[-1].startswith(f"✓ Pain: {pain}/10") and question.components == []  # the choice shows
     assert "Session done" in texts(scored)
 
     # Tuesday 08:00: the next-morning check, answered by its own button.
