@@ -10,7 +10,7 @@ from core.consistency import consistency, counts, week_start
 from core.model import History, Profile, Runner, Snapshot
 from core.pain import pain_limit
 from core.programme import (
-    CHART_WEEKS, DEFAULT_SESSIONS_PER_WEEK, EXERCISES, MAX_LEVEL, MIN_LEVEL, PAIN_MAX, PAIN_MIN, SIDE_LOOKBACK_DAYS,
+    CHART_WEEKS, CORE_LEVELS, DEFAULT_SESSIONS_PER_WEEK, EXERCISES, MAX_LEVEL, MIN_LEVEL, PAIN_MAX, PAIN_MIN, SIDE_LOOKBACK_DAYS,
 )
 from core.sides import side_lines
 from core.schedule import local_date
@@ -117,7 +117,8 @@ def progress_text(runner: Runner, history: History, today: date) -> str:
         level = runner.level(index)
         last = _last_pain(history, index)
         tail = f" (last pain {last}/{PAIN_MAX})" if last is not None else ""
-        lines.append(f"• {exercise.short}: level {level}/{MAX_LEVEL}{tail}")
+        where = f"{level}/{CORE_LEVELS}" if level <= CORE_LEVELS else f"{level} (beyond the core {CORE_LEVELS})"
+        lines.append(f"• {exercise.short}: level {where}{tail}")
     lines.append("")
     lines.append(f"This week: {week.this_week}/{week.target} sessions"
                  + (" ✓" if week.met_this_week else ""))

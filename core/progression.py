@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from core.consistency import counts
+from core.deload import EASY_WEEK_HOLD, easy_week
 from core.model import (
     Direction,
     Effort,
@@ -26,6 +27,7 @@ from core.model import (
 )
 from core.pain import exercise_zone
 from core.programme import (
+    CORE_LEVELS,
     DAYS_BETWEEN_PROGRESSIONS,
     EXERCISES,
     GAP_ONE_LEVEL_DAYS,
@@ -62,6 +64,7 @@ class Cause(StrEnum):
 
 
 COUNTS_TOWARD_PROGRESS = "counts toward moving up"
+BEYOND_CORE = "; this one is beyond the core five levels, so it's optional, and “Too hard” steps back"
 NOT_GREEN = (Zone.AMBER, Zone.RED, Zone.STOP)
 LOWER_NEXT_TIME = (Zone.RED, Zone.STOP)
 
@@ -312,8 +315,9 @@ def _after_settled_morning(runner: Runner, history: History, sessions: Sequence[
     if rising:
         return _hold(runner, exercise, "morning pain rising week to week, so holding for now")
     words = number_word(GREEN_SESSIONS_TO_PROGRESS)
+    beyond = BEYOND_CORE if level + 1 > CORE_LEVELS else ""
     return Decision(exercise, level, _clamp(level + 1, level_cap(runner, exercise)),
-                    f"{words} easy sessions in a row", Cause.PROGRESS)
+                    f"{words} easy sessions in a row{beyond}", Cause.PROGRESS)
 
 
 def decisions_after_morning(runner: Runner, history: History, session_number: int,
@@ -325,6 +329,8 @@ def decisions_after_morning(runner: Runner, history: History, session_number: in
     exercises = _exercises_in(session)
     if not morning_settled(history, session):
         return tuple(_after_unsettled_morning(runner, history, session, i) for i in exercises)
+    if easy_week(history, session.local_date):
+        return tuple(_hold(runner, i, EASY_WEEK_HOLD) for i in exercises)
     so_far = tuple(s for s in history.sessions if s.number <= session_number)
     rising = weekly_trend(history, today).rising
     return tuple(_after_settled_morning(runner, history, so_far, i, today, rising) for i in exercises)

@@ -10,7 +10,7 @@ exercise, and "Done" without a choice keeps the left we suggested (Runner.first_
 from __future__ import annotations
 
 from core.model import Side
-from core.programme import EXERCISES
+from core.programme import CORE_LEVELS, EXERCISES
 from core.turn import Choice, Turn
 
 SHOW_ME = "Show me"
@@ -23,6 +23,12 @@ def introduce(turn: Turn, index: int, level: int, again: bool = False) -> str:
     if turn.services.pictures is not None and (again or (index, level) not in turn.runner.pictures_seen):
         turn.show_picture(EXERCISES[index].key, level)
         turn.update_runner(pictures_seen=turn.runner.pictures_seen | {(index, level)})
+    beyond = ("\nA level beyond the core five: optional. The same pain rules apply, and “Too hard” takes you "
+              "back a level." if level > CORE_LEVELS else "")
+    return beyond + _start_line(turn, index, level)
+
+
+def _start_line(turn: Turn, index: int, level: int) -> str:
     dose = EXERCISES[index].level(level).dose
     if not dose.per_side:
         return ""

@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from core.consistency import trained_today
+from core.deload import EASY_WEEK_LINE, dose_for, easy_week
 from core.flows import scoring
 from core.flows.base import State, int_arg, pain_rows
 from core.flows.ending import close_unfinished, finish_session, not_ready_on, record_level_decisions
@@ -102,8 +103,9 @@ async def on_readiness(turn: Turn, action: str, arg: str) -> None:
     zone = readiness_zone(score, turn.runner.profile)
     if zone is Zone.GREEN:
         turn.save_session(session)
+        easy = f"\n\n{EASY_WEEK_LINE}" if easy_week(turn.history, session.local_date) else ""
         turn.say("Good to go. A few rules for every exercise:\n• " + "\n• ".join(GENERAL_CUES)
-                 + f"\n\n{MOBILITY_OFFER}")
+                 + f"{easy}\n\n{MOBILITY_OFFER}")
         ask_exercise(turn, 0)
         return
     turn.save_session(replace(session, status=SessionStatus.NOT_READY, ended_at=turn.now))
@@ -141,12 +143,16 @@ def ask_exercise(turn: Turn, index: int, show_cues: bool = False, show_picture: 
     exercise = EXERCISES[index]
     level = exercise.level(turn.runner.level(index))
     start = introduce(turn, index, level.number, again=show_picture)
+    session = turn.history.active_session
+    dose = dose_for(level.dose, turn.history, session.local_date if session else turn.today)
+    easy = " (easy week: one set fewer)" if dose != level.dose else ""
     if show_cues or not _met_before(turn, index, level.number):
         how = "\n".join(f"• {c}" for c in exercise.cues_for(level.number))
     else:
         how = "Tap “How?” to see the cues again."
     text = (f"{index + 1}/{len(EXERCISES)} {exercise.name}, level {level.number} "
-            f"(about {round(level_minutes(level))} min)\n{level.version}\n{level.dose.words()}{start}\n\n{how}")
+            f"(about {round(level_minutes(replace(level, dose=dose)))} min)\n{level.version}\n{dose.words()}{easy}{start}"
+            f"\n\n{how}")
     turn.ask("exercise", text, (
         (("Done ✓", "done", ""), ("Too hard", "too_hard", ""), ("Skip", "skip", "")),
         (("How?", "how", ""), (SHOW_ME, "show", ""), ("Stop session", "stop", "")),

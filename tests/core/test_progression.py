@@ -138,7 +138,7 @@ def test_line_for_an_amber_hold() -> None:
         (FREE, 1, TOO_HARD, 1, 1, "too_hard", "already the gentlest version"),
         (FREE, 3, SKIPPED, None, 3, "hold", "skipped"),
         (FREE, 3, STOPPED, None, 3, "hold", "stopped early"),
-        (FREE, 5, DONE, 1, 5, "hold", "top level"),
+        (FREE, 7, DONE, 1, 7, "hold", "top level"),
     ],
     ids=["green-0", "green-2-edge", "amber-3", "red-4", "red-6", "stop-7", "rehab-amber-5", "rehab-red-6",
          "red-at-level-1-holds", "red-at-level-2-drops-to-1", "too-hard-green", "too-hard-amber",
@@ -167,7 +167,7 @@ def test_after_session_without_results_decides_nothing() -> None:
 
 @pytest.mark.parametrize(
     ("to_level", "stored"),
-    [(0, 1), (1, 1), (2, 2), (5, 5), (6, 5)],
+    [(0, 1), (1, 1), (2, 2), (7, 7), (8, 7)],
     ids=["below-min-clamped", "min", "inside", "max", "above-max-clamped"],
 )
 def test_apply_sets_and_clamps_levels(to_level: int, stored: int) -> None:
@@ -264,9 +264,16 @@ def test_morning_settles_when_not_worse_than_readiness(readiness: int, morning: 
 
 
 def test_top_level_holds() -> None:
+    h = squat_sessions([sq(level=7), sq(level=7)])
+    decision = only(decisions_after_morning(runner(levels=(7,) * 5), h, 2, morning_after_last(h)))
+    assert (decision.to_level, decision.reason) == (7, "top level")
+
+
+def test_beyond_level_5_is_said_to_be_optional() -> None:
     h = squat_sessions([sq(level=5), sq(level=5)])
     decision = only(decisions_after_morning(runner(levels=(5,) * 5), h, 2, morning_after_last(h)))
-    assert (decision.to_level, decision.reason) == (5, "top level")
+    assert decision.line() == ("Squat: level 5 → 6 — two easy sessions in a row; this one is beyond the core five "
+                               "levels, so it's optional, and “Too hard” steps back")
 
 
 def test_level_4_moves_to_5() -> None:

@@ -158,7 +158,7 @@ AGREEMENT = [
     pytest.param(1, ("Done", "Just right", "5"), "already the gentlest version",
                  "Calf hold: staying at level 1 — pain 5/10 today; this is already the gentlest version",
                  id="red-at-level-1"),
-    pytest.param(5, ("Done", "Just right", "0"), "top level", "Calf hold: staying at level 5 — top level, nicely done",
+    pytest.param(7, ("Done", "Just right", "0"), "top level", "Calf hold: staying at level 7 — top level, nicely done",
                  id="easy-at-the-top"),
     pytest.param(2, ("Done", "Just right", "0"), "That counts toward moving up", "Easy today: Calf hold, Squat",
                  id="easy-counts"),

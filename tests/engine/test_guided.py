@@ -11,7 +11,7 @@ import pytest
 
 from bot.clock import ManualClock
 from core.engine import Coach
-from core.model import Effort, Side, Snapshot
+from core.model import Effort, ExerciseResult, Outcome, Session, SessionStatus, Side, Snapshot
 from core.payloads import Signer
 from core.programme import EXERCISES
 from core.replies import Picture
@@ -268,3 +268,35 @@ async def test_a_side_score_can_be_typed_and_a_stale_side_button_changes_nothing
     again = await world.chat.press_payload(differs)
     assert [r.notice for r in again] == [True] and "right side" in world.chat.last_text
     assert world.snapshot.history == before.history
+
+
+# ---- beyond level 5 and the easy week ------------------------------------------------------
+
+
+@pytest.mark.asyncio
+async def test_a_level_beyond_five_says_it_is_optional_and_has_its_picture() -> None:
+    world = await guided()
+    world.save(levels=(6, 1, 1, 1, 1))
+    replies = await start(world)
+    assert pictures_in(replies) == ["calf-level-6.png"]
+    said = texts(replies)
+    assert "level 6" in said and "step edge" in said
+    assert "A level beyond the core five: optional. The same pain rules apply" in said
+    progress = texts(await world.chat.send("/progress"))
+    assert "Calf hold: level 6 (beyond the core 5)" in progress and "Squat: level 1/5" in progress
+
+
+@pytest.mark.asyncio
+async def test_after_six_weeks_in_a_row_the_session_is_an_easy_week() -> None:
+    world = await guided()
+    sessions = []
+    for week in range(6):  # one finished session on the Monday of each of the six weeks before
+        day = START.date() - timedelta(weeks=6 - week)
+        at = START - timedelta(weeks=6 - week)
+        results = tuple(ExerciseResult(i, 1, Outcome.DONE, 0, at, effort=Effort.JUST_RIGHT) for i in range(5))
+        sessions.append(Session(week + 1, at, day, SessionStatus.COMPLETED, readiness=0, ended_at=at, results=results))
+    world.store.rows[ANN.key] = replace(world.snapshot, history=replace(world.snapshot.history,
+                                                                        sessions=tuple(sessions)))
+    said = texts(await start(world))
+    assert "This is an easy week: after 6 weeks of steady training" in said
+    assert "3 × 20 s hold; 20 s rest between sets (easy week: one set fewer)" in said  # level 1 is 4 × 20 s
