@@ -91,7 +91,6 @@ async def test_a_schedule_change_offers_a_fresh_calendar_under_saved() -> None:
     assert [b.label for b in offer.all_buttons] == ["📅 New calendar file"]
 
     await chat.press("Done")  # the menu moves on; the offer stays valid
-    await chat.press("Just right")
     chat.keyboard = offer.all_buttons
     sessions, _ = await chat.press("📅 New calendar file")
     first = Calendar.from_ical(sessions.attachment.data).events[0]

@@ -71,7 +71,9 @@ def test_the_whole_journey_through_the_terminal(program: ChatProgram) -> None:
     script = ONBOARDING + FIRST_EXERCISES + REST_OF_SESSION + after
     steps = program.run([line for line, _ in script])
     assert_steps(steps, script)
-    (folder,) = program.files_dir.iterdir()  # one folder per person, named after them
+    # One folder per person, named after them, beside the level pictures' shared cache.
+    (folder,) = (path for path in program.files_dir.iterdir() if path.name != "pictures")
+    assert len(list(folder.glob("calf-level-1-*.png"))) == 1  # the pictures sent are the person's files too
     assert folder.name.startswith("me-")
     chart = next(folder.glob("tiptoe-progress-*.png"))
     assert chart.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")

@@ -95,7 +95,7 @@ def test_a_hold_then_the_next_days_clearance(program: ChatProgram) -> None:
         ("/session", "Before we start"),
     ]
     said = play(program, script)
-    assert "Please don't run until you've been checked." in said[len(onboarding()) + len(START_SESSION) + 1][1]
+    assert "Please don't run until you've been checked." in said[len(onboarding()) + len(START_SESSION) + 2][1]
     holds = exported(program)["holds"]
     assert [(h["reason"], h["exercises"]) for h in holds] == [("pain", ["squat"])] and holds[0]["cleared_at"]
 
