@@ -176,7 +176,7 @@ class ExerciseResult:
     outcome: Outcome
     pain: int | None  # 0-10 after the exercise; None when skipped before scoring; the worse side's
     recorded_at: datetime
-    effort: Effort | None = None  # "How hard was that?"; None when not asked (skipped, too hard, older data)
+    effort: Effort | None = None  # "how hard was that?"; None when not asked (skipped, too hard, older data)
     pain_left: int | None = None  # per side, only when the runner said the sides differed
     pain_right: int | None = None
 

@@ -56,9 +56,13 @@ def side_lines(history: History, today: date) -> list[str]:
         found = [d for d in side_differences(history, since) if d.exercise == index]
         if not found:
             continue
-        last = found[-1]
-        times = "once" if len(found) == 1 else f"{len(found)} times"
-        lines.append(f"• {exercise.short}: one side hurt more {times} (last {last.day:%d %b}: "
+        last, worse = found[-1], Counter(d.worse for d in found)
+        if len(worse) == 1:
+            said = f"the {last.worse.value} side hurt more {_times(len(found))}"
+        else:
+            said = (f"one side hurt more {_times(len(found))}, the left {_times(worse[Side.LEFT])} "
+                    f"and the right {_times(worse[Side.RIGHT])}")
+        lines.append(f"• {exercise.short}: {said} (last {last.day:%d %b}: "
                      f"left {last.left}/{PAIN_MAX}, right {last.right}/{PAIN_MAX})")
     return lines
 
@@ -69,8 +73,12 @@ def selftest_side_line(history: History, today: date, weaker: Side | None) -> st
     if sorer is None:
         return ""
     side, times = sorer
-    said = f"In your sessions lately your {side.value} side hurt more ({'once' if times == 1 else f'{times} times'})"
+    said = f"In your sessions lately your {side.value} side hurt more ({_times(times)})"
     if weaker is side:
         return (f"{said}, the same side that did fewer rises: build it gently, and if it keeps hurting, "
                 "a physio can take a look.")
     return f"{said}; keep an eye on it."
+
+
+def _times(count: int) -> str:
+    return "once" if count == 1 else "twice" if count == 2 else f"{count} times"

@@ -19,7 +19,7 @@ from core.texts import BUTTON_PROBLEM, PAIN_SCALE
 from core.turn import Turn
 
 EFFORT_LABELS = {Effort.EASY: "Easy", Effort.JUST_RIGHT: "Just right", Effort.HARD: "Hard"}
-EFFORT_QUESTION = ("How hard was that?\n“Just right” is about {}-{} reps (or a few seconds of holding) "
+EFFORT_QUESTION = ("how hard was that?\n“Just right” is about {}-{} reps (or a few seconds of holding) "
                    "left in the tank.").format(*REPS_IN_RESERVE)
 SIDES_DIFFER = "One side differs"
 SIDE_WORDS = {Side.LEFT: "Left", Side.RIGHT: "Right"}

@@ -43,8 +43,11 @@ def test_the_lookback_edge(days_ago: int, shown: bool) -> None:
 
 def test_progress_lines_name_the_exercise_count_and_latest_scores() -> None:
     lines = side_lines(history(session(5, (SPLIT, 0, 3)), session(2, (SPLIT, 1, 4), (HINGE, 3, 0))), TODAY)
-    assert lines == ["• Split squat: one side hurt more 2 times (last 01 Dec: left 1/10, right 4/10)",
-                     "• SL deadlift: one side hurt more once (last 01 Dec: left 3/10, right 0/10)"]
+    assert lines == ["• Split squat: the right side hurt more twice (last 01 Dec: left 1/10, right 4/10)",
+                     "• SL deadlift: the left side hurt more once (last 01 Dec: left 3/10, right 0/10)"]
+    mixed = side_lines(history(session(5, (SPLIT, 3, 0)), session(2, (SPLIT, 1, 4))), TODAY)
+    assert mixed == ["• Split squat: one side hurt more twice, the left once and the right once "
+                     "(last 01 Dec: left 1/10, right 4/10)"]
 
 
 def test_a_tie_names_no_side() -> None:
@@ -55,7 +58,7 @@ def test_a_tie_names_no_side() -> None:
 def test_the_self_test_says_when_the_sore_side_is_also_the_weaker_one() -> None:
     sore_right = history(session(5, (SPLIT, 0, 3)), session(2, (SPLIT, 1, 4)))
     same = selftest_side_line(sore_right, TODAY, Side.RIGHT)
-    assert same.startswith("In your sessions lately your right side hurt more (2 times), the same side")
+    assert same.startswith("In your sessions lately your right side hurt more (twice), the same side")
     other = selftest_side_line(sore_right, TODAY, Side.LEFT)
     assert other.endswith("keep an eye on it.") and "same side" not in other
     lines = score_self_test(30, 20, "m", None, None, same).lines

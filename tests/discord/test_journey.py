@@ -51,7 +51,7 @@ async def test_full_journey_from_slash_start_to_delete(app: App, bot: TiptoeDisc
     assert "Good to go" in texts(await chat.press("0"))
     for number, pain in enumerate(PAINS, start=1):
         assert f"{number}/5" in chat.messages()[-1].content
-        assert "How hard was that" in texts(await chat.press("Done"))
+        assert "how hard was that" in texts(await chat.press("Done"))
         assert "how much pain did you feel" in texts(await chat.press("Just right"))
         scored = await chat.press(pain)
         question = chat.message_with("how much pain did you feel")

@@ -45,7 +45,7 @@ async def test_a_button_from_before_a_restart_carries_the_session_on(
     # A new process: new engine, new client, the same database and the same DM on screen.
     async with database.open_app(ManualClock(START)) as second:
         async with running_discord(second.coach, dc, turns, sessions=second.sessions):
-            assert "How hard was that" in texts(await chat.press("Done"))
+            assert "how hard was that" in texts(await chat.press("Done"))
             assert "how much pain" in texts(await chat.press("Just right"))
             assert "3/5 Heels-up split squat" in texts(await chat.press("0"))
         assert await pains(second) == [2, 0]

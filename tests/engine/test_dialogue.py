@@ -345,8 +345,8 @@ TYPED = [
     pytest.param(at_readiness, "0", "Good to go", id="readiness-0"),
     pytest.param(at_readiness, "3/10", "Good to go", id="readiness-3-of-10"),
     pytest.param(at_readiness, "5", "skip strength work today", id="readiness-5"),
-    pytest.param(at_exercise, "done", "How hard was that", id="exercise-done"),
-    pytest.param(at_exercise, "Done ✓", "How hard was that", id="exercise-done-tick"),
+    pytest.param(at_exercise, "done", "how hard was that", id="exercise-done"),
+    pytest.param(at_exercise, "Done ✓", "how hard was that", id="exercise-done-tick"),
     pytest.param(at_exercise, "skip", "2/5 Heels-up squat", id="exercise-skip"),
     pytest.param(at_pain, "2", "Nice and easy", id="pain-2"),
     pytest.param(at_pain, "3 / 10", "We'll hold this level", id="pain-3-of-10"),
@@ -399,5 +399,5 @@ async def test_full_cues_come_the_first_time_at_a_level_and_how_shows_them_again
     assert "Both hands rest on the wall" not in again and "Tap “How?” to see the cues again." in again
     shown = texts(await chat.press("How?"))
     assert "Both hands rest on the wall or counter" in shown and "1/5 Isometric calf-raise hold" in shown
-    assert "How hard was that" in texts(await chat.press("Done"))
+    assert "how hard was that" in texts(await chat.press("Done"))
     assert "how much pain" in texts(await chat.press("Just right"))  # the buttons shown before still work

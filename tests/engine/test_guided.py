@@ -108,7 +108,7 @@ async def test_show_me_sends_the_picture_again_and_the_buttons_on_screen_keep_wo
     shown = await world.chat.press("Show me")
     assert pictures_in(shown) == ["calf-level-1.png"]
     assert "1/5 Isometric calf-raise hold" in texts(shown)
-    assert "How hard was that" in texts(await world.chat.press("Done"))
+    assert "how hard was that" in texts(await world.chat.press("Done"))
     assert world.pictures.asked == [("calf", 1), ("calf", 1)]
 
 
@@ -160,7 +160,7 @@ async def test_effort_is_asked_after_done_and_stored_with_the_result() -> None:
     await start(world)
     await world.chat.press("Done")
     question = world.chat.last_text
-    assert "How hard was that?" in question and "2-3 reps" in question
+    assert "how hard was that?" in question and "2-3 reps" in question
     assert [b.label for b in world.chat.keyboard] == ["Easy", "Just right", "Hard"]
     assert "how much pain" in texts(await world.chat.press("Hard"))
     said = texts(await world.chat.press("1"))

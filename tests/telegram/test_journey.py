@@ -41,7 +41,7 @@ async def test_the_whole_journey_from_start_to_delete(app: App, bot: Application
     await chat.press("Start now", "Before we start")
     await chat.press("0", "1/5 Isometric calf-raise hold")
     for number, score in enumerate(SCORES, start=1):
-        await chat.press("Done", "How hard was that")
+        await chat.press("Done", "how hard was that")
         await chat.press("Just right", "how much pain did you feel")
         one_sided = EXERCISES[number - 1].level(1).dose.per_side  # the split squat: sides may differ
         assert keyboard_rows(chat.message_with("how much pain did you feel")) == \

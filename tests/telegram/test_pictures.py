@@ -26,7 +26,7 @@ def photos(tg: FakeTelegram) -> list[str]:
 
 async def finish_session(chat: TelegramChat) -> None:
     for number in range(1, len(EXERCISES) + 1):
-        await chat.press("Done", "How hard was that")
+        await chat.press("Done", "how hard was that")
         await chat.press("Just right", "how much pain did you feel")
         await chat.press("0", f"{number + 1}/5" if number < len(EXERCISES) else "Session done")
 
@@ -56,7 +56,7 @@ async def test_pictures_come_once_per_new_level_and_show_me_sends_one_again(
     await chat.press("Show me", f"{CALF}, level 1.", method="sendPhoto")
     await settle(tg)
     assert len(photos(tg)) == len(EXERCISES) + 1
-    await chat.press("Done", "How hard was that")  # the buttons shown again still work
+    await chat.press("Done", "how hard was that")  # the buttons shown again still work
     await chat.press("Just right", "how much pain did you feel")
     await chat.press("0", "2/5")
     await settle(tg)

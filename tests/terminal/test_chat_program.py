@@ -32,22 +32,22 @@ FIRST_EXERCISES = [
     ("Start a session now", "Before we start"),
     ("hello?", "Please tap one of the buttons"),  # free text where a button was expected
     ("0", "1/5 Isometric calf-raise hold, level 1"),
-    ("Done ✓", "How hard was that?"),
+    ("Done ✓", "how hard was that?"),
     ("Just right", "how much pain"),
     ("1", "2/5 Heels-up squat"),
 ]
 
 REST_OF_SESSION = [
-    ("Done ✓", "How hard was that?"),
+    ("Done ✓", "how hard was that?"),
     ("Just right", "how much pain"),
     ("2", "3/5 Heels-up split squat"),
-    ("Done ✓", "How hard was that?"),
+    ("Done ✓", "how hard was that?"),
     ("Just right", "how much pain"),
     ("0", "4/5 Heels-up single-leg Romanian deadlift"),
-    ("Done ✓", "How hard was that?"),
+    ("Done ✓", "how hard was that?"),
     ("Just right", "how much pain"),
     ("1", "5/5 Heels-up glute bridge"),
-    ("Done ✓", "How hard was that?"),
+    ("Done ✓", "how hard was that?"),
     ("Just right", "how much pain"),
     ("0", "Session done"),
 ]

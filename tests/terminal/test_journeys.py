@@ -35,7 +35,7 @@ def onboarding(time: str = "7:00", days: tuple[str, ...] = ("Mon", "Wed", "Fri")
 START_SESSION = [
     ("Start a session now", "Before we start: any pain or stiffness"),
     ("0", "1/5 Isometric calf-raise hold, level 1"),
-    ("Done ✓", "How hard was that?"),
+    ("Done ✓", "how hard was that?"),
     ("Just right", "how much pain"),
     ("1", "2/5 Heels-up squat"),
 ]
@@ -82,7 +82,7 @@ def test_an_emergency_mid_session(program: ChatProgram) -> None:
 
 def test_a_hold_then_the_next_days_clearance(program: ChatProgram) -> None:
     script = onboarding() + START_SESSION + [
-        ("Done ✓", "How hard was that?"),
+        ("Done ✓", "how hard was that?"),
         ("Just right", "how much pain"),
         ("7", "Please stop here and have it checked by a clinician."),
         ("I've been checked", "I can take that from Tue 1 Dec"),
