@@ -1,5 +1,4 @@
-"""The guided session: the side per-side exercises start with, the level pictures a runner has
-been sent, and each exercise's effort and per-side pain.
+"""The guided session: a runner's first side and pictures sent; each exercise's effort and per-side pain.
 
 Revision ID: 0008
 Revises: 0005
