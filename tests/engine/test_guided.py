@@ -300,3 +300,24 @@ async def test_after_six_weeks_in_a_row_the_session_is_an_easy_week() -> None:
     said = texts(await start(world))
     assert "This is an easy week: after 6 weeks of steady training" in said
     assert "3 × 20 s hold; 20 s rest between sets (easy week: one set fewer)" in said  # level 1 is 4 × 20 s
+
+
+@pytest.mark.asyncio
+async def test_the_self_test_names_the_side_that_hurt_more_in_sessions() -> None:
+    world = await guided()
+    await at_split_pain(world)
+    await world.chat.press("One side differs")
+    await world.chat.press("3")  # left
+    await world.chat.press("0")  # right
+    await through(world, 2)
+    world.clock.set(START + timedelta(days=2, hours=12))  # an afternoon without a session
+    assert "The heel-raise test" in texts(await world.chat.send("/selftest"))
+    await world.chat.press("Ready")
+    await world.chat.send("20")
+    await world.chat.send("26")
+    await world.chat.press("0")
+    await world.chat.press("Skip")
+    result = texts(await world.chat.press("Skip"))
+    assert "Your left side did about 23% fewer rises than the other" in result
+    assert ("In your sessions lately your left side hurt more (once), the same side that did fewer rises: "
+            "build it gently, and if it keeps hurting, a physio can take a look.") in result
