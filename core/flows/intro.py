@@ -9,13 +9,18 @@ exercise, and "Done" without a choice keeps the left we suggested (Runner.first_
 
 from __future__ import annotations
 
-from core.model import Side
+from core.model import Runner, Side
 from core.programme import CORE_LEVELS, EXERCISES
 from core.turn import Choice, Turn
 
 SHOW_ME = "Show me"
 SIDE_LABELS = {Side.LEFT: "Left", Side.RIGHT: "Right"}
 DEFAULT_FIRST_SIDE = Side.LEFT  # what we suggest until the runner picks [D]
+
+
+def first_side(runner: Runner) -> Side:
+    """The side one-sided exercises start with: the runner's choice, or the one we suggest."""
+    return runner.first_side or DEFAULT_FIRST_SIDE
 
 
 def introduce(turn: Turn, index: int, level: int, again: bool = False) -> str:
@@ -32,7 +37,7 @@ def _start_line(turn: Turn, index: int, level: int) -> str:
     dose = EXERCISES[index].level(level).dose
     if not dose.per_side:
         return ""
-    first = turn.runner.first_side or DEFAULT_FIRST_SIDE
+    first = first_side(turn.runner)
     then = "then take turns" if dose.alternating else f"then the {first.other.value}"
     line = f"\nStart with your {first.value} side, {then}."
     if turn.runner.first_side is None:

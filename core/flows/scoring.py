@@ -12,6 +12,7 @@ from dataclasses import replace
 from core.flows.base import State, int_arg, pain_rows
 from core.flows.ending import exercise_feedback, finish_session
 from core.flows.hold import stop_for_red_flag
+from core.flows.intro import first_side
 from core.model import Effort, ExerciseResult, Outcome, SessionStatus, Side, Zone
 from core.pain import exercise_zone, parse_score
 from core.programme import EXERCISES, PAIN_MAX, REPS_IN_RESERVE, STOP_FROM
@@ -88,7 +89,7 @@ def ask_pain(turn: Turn, index: int, outcome: Outcome, effort: Effort | None = N
 
 
 def _sides_in_order(turn: Turn) -> tuple[Side, Side]:
-    first = turn.runner.first_side or Side.LEFT
+    first = first_side(turn.runner)
     return first, first.other
 
 

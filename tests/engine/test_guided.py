@@ -321,3 +321,14 @@ async def test_the_self_test_names_the_side_that_hurt_more_in_sessions() -> None
     assert "Your left side did about 23% fewer rises than the other" in result
     assert ("In your sessions lately your left side hurt more (once), the same side that did fewer rises: "
             "build it gently, and if it keeps hurting, a physio can take a look.") in result
+
+
+@pytest.mark.asyncio
+async def test_the_first_side_can_be_changed_in_settings() -> None:
+    world = await guided()
+    menu = texts(await world.chat.send("/settings"))
+    assert "One-sided exercises start on the left." in menu
+    assert "One-sided exercises start on the right." in texts(await world.chat.press("First side"))
+    assert world.snapshot.runner.first_side is Side.RIGHT
+    await world.chat.press("First side")
+    assert world.snapshot.runner.first_side is Side.LEFT
