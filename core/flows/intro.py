@@ -18,6 +18,11 @@ SIDE_LABELS = {Side.LEFT: "Left", Side.RIGHT: "Right"}
 DEFAULT_FIRST_SIDE = Side.LEFT  # what we suggest until the runner picks [D]
 
 
+def show_me_button(turn: Turn) -> tuple[Choice, ...]:
+    """"Show me", where this deployment has pictures to show."""
+    return ((SHOW_ME, "show", ""),) if turn.services.pictures is not None else ()
+
+
 def first_side(runner: Runner) -> Side:
     """The side one-sided exercises start with: the runner's choice, or the one we suggest."""
     return runner.first_side or DEFAULT_FIRST_SIDE

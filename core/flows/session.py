@@ -11,7 +11,7 @@ from core.flows import scoring
 from core.flows.base import State, int_arg, pain_rows
 from core.flows.ending import close_unfinished, finish_session, not_ready_on, record_level_decisions
 from core.flows.hold import ask_hold, stop_for_red_flag
-from core.flows.intro import SHOW_ME, choose_side, introduce, settle_side, side_rows
+from core.flows.intro import choose_side, introduce, settle_side, show_me_button, side_rows
 from core.flows.scoring import ask_pain, on_score_text, record
 from core.model import Outcome, Session, SessionStatus, Zone
 from core.pain import readiness_zone
@@ -155,7 +155,7 @@ def ask_exercise(turn: Turn, index: int, show_cues: bool = False, show_picture: 
             f"\n\n{how}")
     turn.ask("exercise", text, (
         (("Done ✓", "done", ""), ("Too hard", "too_hard", ""), ("Skip", "skip", "")),
-        (("How?", "how", ""), (SHOW_ME, "show", ""), ("Stop session", "stop", "")),
+        (("How?", "how", ""), *show_me_button(turn), ("Stop session", "stop", "")),
         *side_rows(turn, index),
         (WRONG,),
     ), i=str(index))

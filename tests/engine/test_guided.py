@@ -332,3 +332,10 @@ async def test_the_first_side_can_be_changed_in_settings() -> None:
     assert world.snapshot.runner.first_side is Side.RIGHT
     await world.chat.press("First side")
     assert world.snapshot.runner.first_side is Side.LEFT
+
+
+@pytest.mark.asyncio
+async def test_without_pictures_there_is_no_show_me_button() -> None:
+    world = await guided(with_pictures=False)
+    await start(world)
+    assert "Show me" not in [b.label for b in world.chat.keyboard]
