@@ -36,6 +36,9 @@ HEEL_MARK = "#e0662b"
 FLOOR = "#4d4d4d"
 PROP = "#cfd4da"
 PROP_EDGE = "#8a929b"
+LOAD = "#7a9a5a"  # the backpack: a colour of its own, apart from the figure and the props
+LOAD_EDGE = "#4e6a36"
+STEP_EDGE = -0.035  # a step's edge, just behind the ball of the working foot: the heel hangs over it
 DPI = 100
 WIDTH_PX = 860  # every picture is this wide, so its text reads the same size in a chat
 MAX_PANEL_PX = 430  # the tallest a panel may be
@@ -81,8 +84,10 @@ def render_level(poses: LevelPoses, title: str, subtitle: str) -> bytes:
         axes.set_aspect("equal")
         axes.axis("off")
         _draw_support(axes, poses, top)
-        _draw_floor(axes, left, right)
+        _draw_floor(axes, left, right, STEP_EDGE if poses.step else None)
         _draw_figure(axes, bones, points_per_unit)
+        if poses.load:
+            _draw_load(axes, bones, pose.lying)
         if pose.heel_up:
             _mark_heel(axes, bones.near_leg)
         size = 16.5 if count < 3 else 15
@@ -117,13 +122,48 @@ def _extent(frames: list[Skeleton], poses: LevelPoses) -> tuple[float, float, fl
     return left, right, top
 
 
-def _draw_floor(axes, left: float, right: float) -> None:
+def _draw_floor(axes, left: float, right: float, step_edge: float | None = None) -> None:
+    """The floor line with its hatching; with a step, the step's top from its edge on and the floor below."""
+    from matplotlib.patches import Rectangle
+
+    if step_edge is not None:
+        axes.add_patch(Rectangle((step_edge, -FLOOR_DEPTH), right - step_edge, FLOOR_DEPTH, facecolor=PROP,
+                                 edgecolor=PROP_EDGE, linewidth=1.2, zorder=0))
+        axes.plot([step_edge, right], [0, 0], color=FLOOR, linewidth=2.5, solid_capstyle="butt", zorder=1)
+        axes.plot([left, step_edge], [-FLOOR_DEPTH, -FLOOR_DEPTH], color=FLOOR, linewidth=2.5, zorder=1)
+        axes.text((step_edge + right) / 2, -FLOOR_DEPTH / 2, "step", ha="center", va="center", fontsize=13,
+                  fontweight="bold", color="#4d4d4d", zorder=1)
+        return
     axes.plot([left, right], [0, 0], color=FLOOR, linewidth=2.5, solid_capstyle="butt", zorder=1)
     step = 0.05
     x = left + step / 2
     while x < right:
         axes.plot([x, x - FLOOR_DEPTH * 0.8], [0, -FLOOR_DEPTH * 0.8], color="#b5b5b5", linewidth=1, zorder=0)
         x += step
+
+
+def _draw_load(axes, bones: Skeleton, lying: bool) -> None:
+    """A backpack: on the back behind the trunk when standing, resting on the hips when lying."""
+    from matplotlib.patches import FancyBboxPatch, Polygon
+
+    if lying:
+        width, height = 0.16, 0.075
+        axes.add_patch(FancyBboxPatch((bones.hip.x - width / 2, bones.hip.y + TRUNK_RADIUS), width, height,
+                                      boxstyle="round,pad=0.008", facecolor=LOAD, edgecolor=LOAD_EDGE,
+                                      linewidth=1.5, zorder=8))
+        return
+    length = math.dist((bones.hip.x, bones.hip.y), (bones.shoulder.x, bones.shoulder.y))
+    along = Point((bones.shoulder.x - bones.hip.x) / length, (bones.shoulder.y - bones.hip.y) / length)
+    back = Point(-along.y, along.x)  # away from the way the figure faces
+
+    def at(share: float, out: float) -> tuple[float, float]:
+        p = bones.hip + along.scaled(length * share) + back.scaled(out)
+        return p.x, p.y
+
+    inner, outer = TRUNK_RADIUS * 0.6, TRUNK_RADIUS + 0.075
+    corners = [at(0.3, inner), at(0.3, outer), at(0.92, outer), at(0.92, inner)]
+    axes.add_patch(Polygon(corners, closed=True, facecolor=LOAD, edgecolor=LOAD_EDGE, linewidth=1.5,
+                           joinstyle="round", zorder=3))
 
 
 def _draw_support(axes, poses: LevelPoses, top: float) -> None:

@@ -348,7 +348,7 @@ def _main(argv: list[str] | None) -> None:
     commands.add_parser("dispatch", help="send reminders only (extra workers beside one `tiptoe run`)")
     commands.add_parser("discord-sync", help="register the slash commands with Discord now")
     commands.add_parser("migrate", help="bring the database schema up to date")
-    pictures_parser = commands.add_parser("pictures", help="draw the 25 exercise-level pictures now")
+    pictures_parser = commands.add_parser("pictures", help="draw the 35 exercise-level pictures now")
     pictures_parser.add_argument("--out", help="folder to draw them into (default: the files folder)")
     args = parser.parse_args(argv)
     try:

@@ -13,6 +13,7 @@ import textwrap
 from dataclasses import dataclass
 from typing import Any
 
+from core.programme import MAX_LEVEL, MIN_LEVEL
 from core.summary import (
     DECISIONS_HEADING,
     EXERCISE_COLUMNS,
@@ -172,7 +173,7 @@ def _exercises(page: Page, data: SummaryData) -> None:
                (0.0, 0.12, 0.255, 0.315, 0.5, 0.64))
     page.y -= 0.004
     page.paragraph([f"Charts: ● pain right after the exercise (0-10)   ○ next-morning pain   "
-                    f"— level (1-5, right axis)   - - - limit {data.pain_limit}/10 in this profile"],
+                    f"— level ({MIN_LEVEL}-{MAX_LEVEL}, right axis)   - - - limit {data.pain_limit}/10 in this profile"],
                    colour=MUTED)
     page.y -= 0.01
     count = len(data.exercises)
@@ -193,8 +194,8 @@ def _exercises(page: Page, data: SummaryData) -> None:
         levels = axes.twinx()
         levels.step([p.day for p in track.levels] + [data.end], [p.value for p in track.levels]
                     + [track.levels[-1].value], where="post", color=LEVEL_COLOUR, linewidth=1.2)
-        levels.set_ylim(0.5, 5.5)
-        levels.set_yticks((1, 3, 5))
+        levels.set_ylim(MIN_LEVEL - 0.5, MAX_LEVEL + 0.5)
+        levels.set_yticks(range(MIN_LEVEL, MAX_LEVEL + 1, 2))
         levels.tick_params(length=2, pad=1.5, labelcolor=LEVEL_COLOUR)
         levels.spines["top"].set_visible(False)
     page.y -= height + 0.026

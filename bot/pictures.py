@@ -1,4 +1,4 @@
-"""The 25 level pictures: drawn once from core.poses and kept as files named by their content.
+"""The 35 level pictures (five levels and two beyond them per exercise): drawn once from core.poses and kept as files named by their content.
 
 A file's name carries a hash of everything that shapes the picture: the level's poses, its
 label, and the source of the figure model and the renderer. Change any of them and the next

@@ -108,6 +108,7 @@ async def dispatch(turn: Turn, event: Event) -> None:
             await _on_press(turn, payload)
         case Due(kind, local_date):
             await checks.due(turn, kind, local_date)
+    await turn.add_pictures()
 
 
 async def _on_text(turn: Turn, text: str) -> None:

@@ -18,15 +18,17 @@ from core.model import Snapshot
 from core.progress import export_json
 
 # The layout of the file: 1 had no version field and no README; 2 added both, the reminders,
-# identities, settings, dialogue and the stored tables. Raise it when a section changes shape.
-EXPORT_SCHEMA_VERSION = 2
+# identities, settings, dialogue and the stored tables; 3 added each exercise's effort and per-side pain,
+# the first side and the pictures sent. Raise it when a section changes shape.
+EXPORT_SCHEMA_VERSION = 3
 
 README: dict[str, str] = {
     "schema_version": "The version of this file's layout; it goes up when sections or their fields change.",
     "exported_at": "When this file was made (UTC).",
     "runner": "You as Tiptoe knows you: name, pain-limit profile, levels, any pause or hold, what the start-up "
-              "safety screen found, when a physio/GP review was last suggested, and the sex and age band you "
-              "gave for the self-test norms.",
+              "safety screen found, when a physio/GP review was last suggested, the sex and age band you "
+              "gave for the self-test norms, the side you start one-sided exercises with, and which exercise "
+              "pictures you have been sent.",
     "schedule": "Your run days and time, time zone, reminder lead, strength days, morning-check time and "
                 "off-day notes.",
     "settings": "Other choices you made, such as where reminders go when two chats are linked.",
@@ -34,8 +36,9 @@ README: dict[str, str] = {
                   "and when accounts were linked.",
     "dialogue": "Where our conversation stands, so a restart carries on there: the step, the question on "
                 "screen and the answers given so far.",
-    "sessions": "Every session: date, readiness pain, each exercise with its level, outcome and pain score, "
-                "and the next-morning check.",
+    "sessions": "Every session: date, readiness pain, each exercise with its level, outcome, pain score (the "
+                "worse side's, with left and right when you said they differed) and how hard it felt, and the "
+                "next-morning check.",
     "level_changes": "Every level change and the one-line reason you were shown.",
     "holds": "Every time the coach paused your programme until a clinician checked you: why, when, which "
              "exercises, and when you were cleared.",

@@ -36,6 +36,23 @@ class Outcome(StrEnum):
     STOPPED = "stopped"  # stopped for pain or a red flag
 
 
+class Effort(StrEnum):
+    """How hard an exercise felt (docs/programme.md §4c): "just right" is 2-3 reps in reserve."""
+
+    EASY = "easy"
+    JUST_RIGHT = "just_right"
+    HARD = "hard"
+
+
+class Side(StrEnum):
+    LEFT = "left"
+    RIGHT = "right"
+
+    @property
+    def other(self) -> Side:
+        return Side.RIGHT if self is Side.LEFT else Side.LEFT
+
+
 class SessionStatus(StrEnum):
     ACTIVE = "active"
     COMPLETED = "completed"  # went through all five exercises (some may be skipped)
@@ -118,6 +135,8 @@ class Runner:
     screen_flags: frozenset[str] = frozenset()  # what the start-up screen found (core/screening.py)
     referral_shown_at: datetime | None = None  # when we last suggested a physio/GP review
     clearance_reminder_at: datetime | None = None  # "Remind me later" on the clearance step, due then
+    first_side: Side | None = None  # the side per-side exercises start with, asked once
+    pictures_seen: frozenset[tuple[int, int]] = frozenset()  # (exercise, level) pictures already sent
 
     def level(self, index: int) -> int:
         return self.levels[index]
@@ -155,8 +174,18 @@ class ExerciseResult:
     exercise: int  # index into the programme
     level: int
     outcome: Outcome
-    pain: int | None  # 0-10 after the exercise; None when skipped before scoring
+    pain: int | None  # 0-10 after the exercise; None when skipped before scoring; the worse side's
     recorded_at: datetime
+    effort: Effort | None = None  # "how hard was that?"; None when not asked (skipped, too hard, older data)
+    pain_left: int | None = None  # per side, only when the runner said the sides differed
+    pain_right: int | None = None
+
+    @property
+    def side_gap(self) -> int:
+        """Points between the sides' pain scores; 0 when they felt the same."""
+        if self.pain_left is None or self.pain_right is None:
+            return 0
+        return abs(self.pain_left - self.pain_right)
 
 
 @dataclass(frozen=True, slots=True)

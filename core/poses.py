@@ -27,6 +27,8 @@ class LevelPoses:
     support: Support | None = None
     support_x: float = 0.0  # the wall's face, or the counter's near edge
     support_top: float = 0.0  # the counter's top
+    step: bool = False  # the working foot's ball on a step's edge, the heel over it (calf levels 6-7)
+    load: bool = False  # a backpack: on the back standing, on the hips lying (levels beyond 5)
 
 
 HEEL_UP_WORDS = "heel up"  # under every lifted heel in the pictures
@@ -42,6 +44,9 @@ SPLIT_STANCE_HEEL_UP = Pose("Split stance, heel up", Leg(45, 45.5, 20.5), heel_l
                             arm=BY_THE_SIDES, heel_up=True, far_foot_down=True)
 BRIDGE_HEELS_UP_FIRST = Pose("Heels up first", Leg(77.5, 137, 52), heel_lift=22, arm=Arm(-4.5, 0), neck=3.5,
                              heel_up=True, lying=True, hips_down=True)
+
+BRIDGE_ONE_FOOT_HEEL_UP = Pose("One foot, heel up", Leg(77.5, 137, 52), heel_lift=22, other=Leg(77.5, 0, 20),
+                               arm=Arm(-4.5, 0), neck=3.5, heel_up=True, lying=True, hips_down=True)
 
 LEVEL_POSES: tuple[LevelPoses, ...] = (
     LevelPoses("calf", 1, (
@@ -71,6 +76,18 @@ LEVEL_POSES: tuple[LevelPoses, ...] = (
         Pose("Heel up, knee bent", Leg(16, 38, 13), heel_lift=35, other=Leg(15, 85, 25), arm=Arm(24.5, 75),
              far_arm=HANGING, hands=Hands.NEAR, heel_up=True),
     ), Support.WALL, 0.3),
+    LevelPoses("calf", 6, (
+        Pose("Heel level with step", STRAIGHT, other=Leg(5, 80, 25), arm=Arm(51, 41.5), far_arm=HANGING,
+             hands=Hands.NEAR),
+        Pose("Rise high, hold", Leg(0, 0, 31.5), heel_lift=35, other=Leg(5, 80, 25), arm=Arm(22, 85.5),
+             far_arm=HANGING, hands=Hands.NEAR, heel_up=True),
+    ), Support.WALL, 0.3, step=True),
+    LevelPoses("calf", 7, (
+        Pose("Backpack on, on step", STRAIGHT, other=Leg(5, 80, 25), arm=Arm(51, 41.5), far_arm=HANGING,
+             hands=Hands.NEAR),
+        Pose("Rise high, hold", Leg(0, 0, 31.5), heel_lift=35, other=Leg(5, 80, 25), arm=Arm(22, 85.5),
+             far_arm=HANGING, hands=Hands.NEAR, heel_up=True),
+    ), Support.WALL, 0.3, step=True, load=True),
     LevelPoses("squat", 1, (
         Pose("Up on your toes", Leg(-3.5, 0, 23.5), heel_lift=30, arm=Arm(11, 45.5), hands=Hands.BOTH,
              heel_up=True),
@@ -94,6 +111,15 @@ LEVEL_POSES: tuple[LevelPoses, ...] = (
         Pose("4 s down, heels up", Leg(91, 105, -14), heel_lift=30, arm=Arm(118, 5), heel_up=True),
         Pose("Hold 20 s half way", Leg(60.5, 72, -3.5), heel_lift=30, arm=Arm(110, 5), heel_up=True),
     )),
+    LevelPoses("squat", 6, (
+        SQUAT_UP_ON_YOUR_TOES,
+        Pose("Backpack on, heels up", Leg(84, 98, -12), heel_lift=30, arm=Arm(116, 5), heel_up=True),
+    ), load=True),
+    LevelPoses("squat", 7, (
+        SQUAT_UP_ON_YOUR_TOES,
+        Pose("Down, heels up", Leg(91, 105, -14), heel_lift=30, arm=Arm(118, 5), heel_up=True),
+        Pose("Hold 30 s half way", Leg(60.5, 72, -3.5), heel_lift=30, arm=Arm(110, 5), heel_up=True),
+    ), load=True),
     LevelPoses("split", 1, (
         SPLIT_STANCE_HEEL_UP_HAND_ON_WALL,
         Pose("Shallow bend, hold", Leg(60, 70.5, 10.5), heel_lift=25, other=Leg(-3.5, 56.5, -2), arm=Arm(50, 58),
@@ -122,6 +148,19 @@ LEVEL_POSES: tuple[LevelPoses, ...] = (
         Pose("Knee drive, hold 1 s", Leg(0, 0, 31.5), heel_lift=35, other=Leg(95, 95, 15), arm=Arm(55, 80),
              far_arm=Arm(-35, 80), heel_up=True),
     )),
+    LevelPoses("split", 6, (
+        SPLIT_STANCE_HEEL_UP,
+        Pose("Backpack on, go low", Leg(91, 109.5, 2.5), heel_lift=25, other=Leg(12.5, 103.5, -15),
+             arm=BY_THE_SIDES, heel_up=True, far_foot_down=True),
+    ), load=True),
+    LevelPoses("split", 7, (
+        Pose("Split stance", Leg(45, 45.5, 20.5), heel_lift=25, other=Leg(-15, 26, 17), arm=BY_THE_SIDES,
+             heel_up=True, far_foot_down=True),
+        Pose("Lowest point", Leg(84.5, 102, 3.5), heel_lift=25, other=Leg(11.5, 96, -10.5), arm=BY_THE_SIDES,
+             heel_up=True, far_foot_down=True),
+        Pose("Knee drive, hold 1 s", Leg(0, 0, 31.5), heel_lift=35, other=Leg(95, 95, 15), arm=Arm(55, 80),
+             far_arm=Arm(-35, 80), heel_up=True),
+    ), load=True),
     LevelPoses("hinge", 1, (
         Pose("Up on your toes", Leg(-4.5, 5, 18.5), heel_lift=30, arm=Arm(-40, 112, 0.58), heel_up=True),
         Pose("Hinge to 45°, heels up", Leg(59, 20, 24), heel_lift=30, arm=Arm(-40, 112, 0.58), heel_up=True),
@@ -150,6 +189,15 @@ LEVEL_POSES: tuple[LevelPoses, ...] = (
         Pose("One leg, heel up", Leg(-4, 8, 16), heel_lift=30, other=Leg(-12, 55, 20), arm=HANGING, heel_up=True),
         Pose("Hold 2 s, heel up", Leg(83, 24, 21), heel_lift=30, other=Leg(0, 5, 10), arm=Arm(72, 8), heel_up=True),
     )),
+    LevelPoses("hinge", 6, (
+        Pose("One leg, heel up", Leg(-4, 8, 16), heel_lift=30, other=Leg(-12, 55, 20), arm=HANGING, heel_up=True),
+        Pose("Hold 3 s, heel up", Leg(83, 24, 21), heel_lift=30, other=Leg(0, 5, 10), arm=Arm(72, 8), heel_up=True),
+    )),
+    LevelPoses("hinge", 7, (
+        Pose("Backpack on, heel up", Leg(-4, 8, 16), heel_lift=30, other=Leg(-12, 55, 20), arm=HANGING,
+             heel_up=True),
+        Pose("Hinge, heel up", Leg(83, 24, 21), heel_lift=30, other=Leg(0, 5, 10), arm=Arm(72, 8), heel_up=True),
+    ), load=True),
     LevelPoses("bridge", 1, (
         Pose("Lie, knees bent", Leg(63, 129, 24), arm=Arm(-4.5, 0), neck=3.5, lying=True, hips_down=True),
         Pose("Hips up", Leg(0, 111, 5.5), arm=Arm(-31, 0), neck=30, lying=True),
@@ -171,11 +219,21 @@ LEVEL_POSES: tuple[LevelPoses, ...] = (
              neck=35.5, heel_up=True, lying=True),
     )),
     LevelPoses("bridge", 5, (
-        Pose("One foot, heel up", Leg(77.5, 137, 52), heel_lift=22, other=Leg(77.5, 0, 20), arm=Arm(-4.5, 0),
-             neck=3.5, heel_up=True, lying=True, hips_down=True),
+        BRIDGE_ONE_FOOT_HEEL_UP,
         Pose("Hips up, hold 2 s", Leg(0, 114, 43), heel_lift=35, other=Leg(0, 0, 20), arm=Arm(-37, 0), neck=35.5,
              heel_up=True, lying=True),
     )),
+    LevelPoses("bridge", 6, (
+        BRIDGE_ONE_FOOT_HEEL_UP,
+        Pose("Hips up, hold 10 s", Leg(0, 114, 43), heel_lift=35, other=Leg(0, 0, 20), arm=Arm(-37, 0), neck=35.5,
+             heel_up=True, lying=True),
+    )),
+    LevelPoses("bridge", 7, (
+        Pose("Backpack on hips", Leg(77.5, 137, 52), heel_lift=22, other=Leg(77.5, 0, 20), arm=Arm(-4.5, 0),
+             neck=3.5, heel_up=True, lying=True, hips_down=True),
+        Pose("Hips up, hold 2 s", Leg(0, 114, 43), heel_lift=35, other=Leg(0, 0, 20), arm=Arm(-37, 0), neck=35.5,
+             heel_up=True, lying=True),
+    ), load=True),
 )
 
 

@@ -13,6 +13,14 @@ from core.dose import Dose, Exercise, Level, PauseAt, Tempo
 # Versions and doses follow the spec's tables [D]; rests the tables leave open are ours [D].
 
 _BOTTOM, _TOP = PauseAt.BOTTOM, PauseAt.TOP
+
+# ---- beyond level 5 (docs/programme.md §2, "Beyond level 5") [D] ------------------------
+# The spec's tables stop at level 5. Two more levels per exercise keep a consistent runner
+# moving: a step edge for calf range, a light backpack load, longer holds. None of this has a
+# trial behind it [D]; the pain rules apply exactly as before, and "Too hard" goes back down.
+CORE_LEVELS = 5  # the spec's five levels per exercise
+LOAD_START_KG = 5  # a backpack's first load: light, and the same for everyone [D]
+_LOAD = f"wearing a backpack with a light load (start with about {LOAD_START_KG} kg)"
 _BREATHE = "Breathe normally the whole time."
 _TOES = "Press the big toe down and keep the ankle from rolling out."
 
@@ -50,6 +58,19 @@ CALF = Exercise(
                   "Keep the knee bend the same for the whole hold.",
                   _TOES,
                   "Fingertips steady you. " + _BREATHE)),
+        # 45 s: the top of the 30-45 s holds isometric tendon work uses (docs/programme.md §2) [D].
+        Level(6, "Single leg on a step edge, knee straight: heel level with the step, rise and hold high",
+              Dose(sets=2, hold_s=45, per_side=True, alternating=True), cues=(
+                  "Ball of the foot on the edge of a stair, heel over the edge, level with the step.",
+                  "Rise as high as you can, then ease down a touch and stay still.",
+                  _TOES,
+                  "Fingertips on the wall or banister. " + _BREATHE)),
+        Level(7, f"Single leg on a step edge, {_LOAD}",
+              Dose(sets=2, hold_s=45, per_side=True, alternating=True), cues=(
+                  f"Backpack on, about {LOAD_START_KG} kg to start; ball of the foot on the stair's edge.",
+                  "Rise as high as you can, then ease down a touch and stay still.",
+                  _TOES,
+                  "Fingertips on the wall or banister. " + _BREATHE)),
     ),
 )
 
@@ -75,6 +96,9 @@ SQUAT = Exercise(
               Dose(sets=3, reps=8, rest_s=30, tempo=Tempo(3, 1, 1), end_hold_s=10)),
         Level(5, "Tiptoe squat, 4 s down, finishing each set with a 20 s hold at half depth",
               Dose(sets=2, reps=8, rest_s=30, tempo=Tempo(4, 0, 1), end_hold_s=20)),
+        Level(6, f"Tiptoe squat {_LOAD}", Dose(sets=3, reps=8, rest_s=30, tempo=Tempo(3, 1, 1))),
+        Level(7, "Tiptoe squat with the backpack, finishing each set with a 30 s hold at half depth",
+              Dose(sets=2, reps=8, rest_s=30, tempo=Tempo(3, 1, 1), end_hold_s=30)),
     ),
 )
 
@@ -105,6 +129,10 @@ SPLIT = Exercise(
                   "Sink down, then drive the back knee forward and up as you rise.",
                   "Finish tall on the ball of the front foot and hold 1 s.",
                   "Keep the pelvis level; fingertips on a wall if you wobble.")),
+        Level(6, f"Split squat, front heel up, {_LOAD}",
+              Dose(sets=2, reps=8, per_side=True, rest_s=30, tempo=Tempo(3, 1, 1))),
+        Level(7, "Split squat into a knee drive, wearing the backpack",
+              Dose(sets=2, reps=6, per_side=True, rest_s=30, tempo=Tempo(3, 1, 1, _TOP))),
     ),
 )
 
@@ -139,6 +167,10 @@ HINGE = Exercise(
               Dose(sets=2, reps=6, reps_max=8, per_side=True, rest_s=30, tempo=Tempo(3, 0, 1))),
         Level(5, "Single-leg tiptoe RDL without support",
               Dose(sets=2, reps=6, per_side=True, rest_s=30, tempo=Tempo(3, 2, 1))),
+        Level(6, "Single-leg tiptoe RDL without support, 3 s hold at the bottom",
+              Dose(sets=2, reps=6, per_side=True, rest_s=30, tempo=Tempo(3, 3, 1))),
+        Level(7, f"Single-leg tiptoe RDL without support, {_LOAD}",
+              Dose(sets=2, reps=6, per_side=True, rest_s=30, tempo=Tempo(3, 2, 1))),
     ),
 )
 
@@ -163,20 +195,38 @@ BRIDGE = Exercise(
               Dose(sets=3, reps=10, rest_s=20)),
         Level(5, "Single-leg tiptoe bridge", Dose(sets=2, reps=8, per_side=True, rest_s=30,
                                                   tempo=Tempo(2, 2, 1, _TOP))),
+        Level(6, "Single-leg tiptoe bridge, finishing each set with a 10 s hold at the top",
+              Dose(sets=2, reps=8, per_side=True, rest_s=30, tempo=Tempo(2, 2, 1, _TOP), end_hold_s=10)),
+        Level(7, f"Single-leg tiptoe bridge with a backpack resting on your hips (start with about {LOAD_START_KG} kg)",
+              Dose(sets=2, reps=8, per_side=True, rest_s=30, tempo=Tempo(2, 2, 1, _TOP))),
     ),
 )
 
 EXERCISES: tuple[Exercise, ...] = (CALF, SQUAT, SPLIT, HINGE, BRIDGE)
 
 MIN_LEVEL = 1  # every runner starts here on every exercise [D]
-MAX_LEVEL = 5  # five levels per exercise [D]
+MAX_LEVEL = 7  # the five levels of the spec and two beyond them, per exercise [D]
+
+# ---- the easy week (docs/programme.md §3, "The easy week") [D] -------------------------
+# After this many weeks in a row with training, the next week is easy: one set fewer on every
+# exercise and no step up. Within the 6-8 weeks the issue asked about; PROGRAMME.md and its
+# sources say nothing on deloading, so this is ours [D]. A week without a session starts the
+# count again: it was a rest already.
+EASY_WEEK_AFTER_WEEKS = 6
+EASY_WEEK_SETS_FEWER = 1  # never below one set [D]
+
+# ---- effort (docs/programme.md §4c) ----------------------------------------------------
+# A warm-up works at about 6-7/10 effort, stopping 2-3 reps short of failure (spec §2) [D]:
+# that is "Just right" when we ask how hard an exercise was.
+REPS_IN_RESERVE = (2, 3)
+HARD_SESSIONS_TO_HOLD = 2  # "Hard" this many sessions in a row at a level: say we hold there [D]
 
 # Rules for every exercise (spec §2) [D]: shown before the first exercise.
 GENERAL_CUES: tuple[str, ...] = (
     "Heel height is your form marker: when the heels sink, the set is over.",
     "Weight through the big and second toe; don't let the ankle roll out.",
     "Move slowly, to your deepest pain-free range; each exercise says its pace.",
-    "It's a warm-up: about 6-7/10 effort, stopping 2-3 reps short of failure.",
+    "It's a warm-up: about 6-7/10 effort, stopping {}-{} reps short of failure.".format(*REPS_IN_RESERVE),
 )
 MOBILITY_MINUTES = (2, 3)  # optional active mobility first [LIIRA25]
 MOBILITY_MOVES = "ankle circles, leg swings, walking lunges"  # [LIIRA25]
@@ -283,6 +333,9 @@ SELFTEST_MEDIAN = {"m": 24, "f": 21}  # median single-leg heel rises, n = 566 [H
 SELFTEST_NOISE_REPS = 6  # a change of 6 reps or fewer between tests may be noise [HL17]
 SELFTEST_SIDE_GAP = 0.10  # weaker side more than 10% below the stronger: "worth building" [S]
 SELFTEST_RETEST_DAYS = (28, 42)  # offer a retest every 4-6 weeks, never sooner unless asked [D]
+# Side differences (one side hurt more) shown in /progress and beside the self-test's side gap
+# look back over this many days: one retest interval [D].
+SIDE_LOOKBACK_DAYS = SELFTEST_RETEST_DAYS[1]
 SELFTEST_INCLINE_DEGREES = 10  # the study's board; ours is a flat floor [HL17]
 SELFTEST_WARM_UP_MINUTES = 10  # walking or easy jogging first [S]
 SELFTEST_WARM_UP_RISES = 10  # then this many two-leg heel rises [S]

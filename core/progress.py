@@ -10,8 +10,9 @@ from core.consistency import consistency, counts, week_start
 from core.model import History, Profile, Runner, Snapshot
 from core.pain import pain_limit
 from core.programme import (
-    CHART_WEEKS, DEFAULT_SESSIONS_PER_WEEK, EXERCISES, MAX_LEVEL, MIN_LEVEL, PAIN_MAX, PAIN_MIN,
+    CHART_WEEKS, CORE_LEVELS, DEFAULT_SESSIONS_PER_WEEK, EXERCISES, MAX_LEVEL, MIN_LEVEL, PAIN_MAX, PAIN_MIN, SIDE_LOOKBACK_DAYS,
 )
+from core.sides import side_lines
 from core.schedule import local_date
 
 
@@ -116,13 +117,19 @@ def progress_text(runner: Runner, history: History, today: date) -> str:
         level = runner.level(index)
         last = _last_pain(history, index)
         tail = f" (last pain {last}/{PAIN_MAX})" if last is not None else ""
-        lines.append(f"• {exercise.short}: level {level}/{MAX_LEVEL}{tail}")
+        where = f"{level}/{CORE_LEVELS}" if level <= CORE_LEVELS else f"{level} (beyond the core {CORE_LEVELS})"
+        lines.append(f"• {exercise.short}: level {where}{tail}")
     lines.append("")
     lines.append(f"This week: {week.this_week}/{week.target} sessions"
                  + (" ✓" if week.met_this_week else ""))
     lines.append(f"Weeks in a row on target: {week.weeks_in_a_row}")
     total = sum(1 for s in history.sessions if counts(s))
     lines.append(f"Sessions so far: {total}")
+    sides = side_lines(history, today)
+    if sides:
+        lines.append("")
+        lines.append(f"Left and right (last {SIDE_LOOKBACK_DAYS // 7} weeks):")
+        lines.extend(sides)
     recent = history.level_changes[-3:]
     if recent:
         lines.append("")
@@ -154,6 +161,8 @@ def export_json(snapshot: Snapshot, exported_at: datetime) -> bytes:
             "pause_reason": runner.pause_reason, "clinician_hold": runner.clinician_hold,
             "sex": runner.sex, "age_band": runner.age_band, "screening": sorted(runner.screen_flags),
             "referral_shown_at": runner.referral_shown_at.isoformat() if runner.referral_shown_at else None,
+            "first_side": runner.first_side.value if runner.first_side else None,
+            "pictures_seen": [{"exercise": EXERCISES[e].key, "level": lvl} for e, lvl in sorted(runner.pictures_seen)],
         },
         "schedule": None if schedule is None else {
             "run_days": sorted(schedule.run_days), "run_time": schedule.run_time.strftime("%H:%M"),
@@ -168,7 +177,8 @@ def export_json(snapshot: Snapshot, exported_at: datetime) -> bytes:
                 "readiness_pain": s.readiness,
                 "exercises": [
                     {"exercise": EXERCISES[r.exercise].key, "level": r.level, "outcome": r.outcome.value,
-                     "pain": r.pain, "recorded_at": r.recorded_at.isoformat()}
+                     "pain": r.pain, "pain_left": r.pain_left, "pain_right": r.pain_right,
+                     "effort": r.effort.value if r.effort else None, "recorded_at": r.recorded_at.isoformat()}
                     for r in s.results
                 ],
                 "next_morning": None if s.morning is None else {

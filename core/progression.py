@@ -12,8 +12,10 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from core.consistency import counts
+from core.deload import EASY_WEEK_HOLD, easy_week
 from core.model import (
     Direction,
+    Effort,
     ExerciseResult,
     History,
     LevelChange,
@@ -25,11 +27,13 @@ from core.model import (
 )
 from core.pain import exercise_zone
 from core.programme import (
+    CORE_LEVELS,
     DAYS_BETWEEN_PROGRESSIONS,
     EXERCISES,
     GAP_ONE_LEVEL_DAYS,
     GAP_TWO_LEVELS_DAYS,
     GREEN_SESSIONS_TO_PROGRESS,
+    HARD_SESSIONS_TO_HOLD,
     INJURY_HOLD_GREEN_SESSIONS,
     MAX_LEVEL,
     MIN_LEVEL,
@@ -41,7 +45,8 @@ from core.texts import number_word, short_date
 from core.trend import Trend, morning_settled, weekly_trend
 
 __all__ = ["COUNTS_TOWARD_PROGRESS", "Cause", "Decision", "Trend", "after_exercise", "apply", "as_level_changes",
-           "decisions_after_morning", "decisions_after_session", "gap_decisions", "next_step_from", "next_step_hint", "summary_lines",
+           "decisions_after_morning", "decisions_after_session", "gap_decisions", "hard_in_a_row", "next_step_from",
+           "next_step_hint", "summary_lines",
            "summary_lines_for_changes", "weekly_trend"]
 
 
@@ -55,9 +60,11 @@ class Cause(StrEnum):
     NOT_SETTLED = "not_settled"
     GAP = "gap"
     CLINICIAN_HOLD = "hold"  # restarted at level 1 after a clinician hold (core/holds.py)
+    HARD = "hard"  # done and pain-free, but it felt hard: no step up yet
 
 
 COUNTS_TOWARD_PROGRESS = "counts toward moving up"
+BEYOND_CORE = "; this one is beyond the core five levels, so it's optional, and “Too hard” steps back"
 NOT_GREEN = (Zone.AMBER, Zone.RED, Zone.STOP)
 LOWER_NEXT_TIME = (Zone.RED, Zone.STOP)
 
@@ -155,13 +162,30 @@ def _zone(result: ExerciseResult, profile: Profile) -> Zone | None:
 
 
 def _green_and_done(result: ExerciseResult, profile: Profile) -> bool:
-    return result.outcome is Outcome.DONE and _zone(result, profile) is Zone.GREEN
+    """Counts toward moving up: done, pain green, and it didn't feel hard (easy or just right)."""
+    return result.outcome is Outcome.DONE and _zone(result, profile) is Zone.GREEN and result.effort is not Effort.HARD
+
+
+def hard_in_a_row(history: History, result: ExerciseResult) -> int:
+    """Sessions in a row, this one included, in which this exercise felt hard at this level."""
+    if result.effort is not Effort.HARD:
+        return 0
+    streak = 1
+    for session in reversed(history.sessions):
+        earlier = session.result_for(result.exercise)
+        if earlier is None or earlier == result or earlier.recorded_at >= result.recorded_at \
+                or earlier.outcome is Outcome.SKIPPED:
+            continue  # this session itself, a later one, or not done that day: neither counts nor breaks
+        if earlier.level != result.level or earlier.effort is not Effort.HARD:
+            break
+        streak += 1
+    return streak
 
 
 # ---- at the end of a session --------------------------------------------------------
 
 
-def after_exercise(runner: Runner, result: ExerciseResult) -> Decision:
+def after_exercise(runner: Runner, result: ExerciseResult, history: History = History()) -> Decision:
     exercise, zone = result.exercise, _zone(result, runner.profile)
     if zone in LOWER_NEXT_TIME:
         return _one_down(runner, exercise, f"pain {result.pain}/{PAIN_MAX} today", Cause.PAIN)
@@ -172,6 +196,13 @@ def after_exercise(runner: Runner, result: ExerciseResult) -> Decision:
     if result.outcome is Outcome.SKIPPED:
         return _hold(runner, exercise, "skipped today")
     if result.outcome is Outcome.DONE and zone is Zone.GREEN:
+        hard = hard_in_a_row(history, result)
+        if hard >= HARD_SESSIONS_TO_HOLD:
+            return _hold(runner, exercise, f"it felt hard {number_word(hard)} sessions in a row, so we stay at "
+                                           "this level until it feels just right", Cause.HARD)
+        if hard:
+            return _hold(runner, exercise, "it felt hard today, so this one doesn't count toward moving up",
+                         Cause.HARD)
         if runner.level(exercise) >= level_cap(runner, exercise):
             return _hold(runner, exercise, _top(runner, exercise) + ", nicely done")
         # Progress waits for the next-morning check: pain must settle first [SILB07].
@@ -179,10 +210,10 @@ def after_exercise(runner: Runner, result: ExerciseResult) -> Decision:
     return _hold(runner, exercise, "stopped early today")
 
 
-def decisions_after_session(runner: Runner, session: Session) -> tuple[Decision, ...]:
+def decisions_after_session(runner: Runner, session: Session, history: History = History()) -> tuple[Decision, ...]:
     """One decision per exercise with a result; only ever a hold or one level down."""
     results = (session.result_for(i) for i in _exercises_in(session))
-    return tuple(after_exercise(runner, r) for r in results if r is not None)
+    return tuple(after_exercise(runner, r, history) for r in results if r is not None)
 
 
 # ---- after the next-morning check ---------------------------------------------------
@@ -284,8 +315,9 @@ def _after_settled_morning(runner: Runner, history: History, sessions: Sequence[
     if rising:
         return _hold(runner, exercise, "morning pain rising week to week, so holding for now")
     words = number_word(GREEN_SESSIONS_TO_PROGRESS)
+    beyond = BEYOND_CORE if level + 1 > CORE_LEVELS else ""
     return Decision(exercise, level, _clamp(level + 1, level_cap(runner, exercise)),
-                    f"{words} easy sessions in a row", Cause.PROGRESS)
+                    f"{words} easy sessions in a row{beyond}", Cause.PROGRESS)
 
 
 def decisions_after_morning(runner: Runner, history: History, session_number: int,
@@ -297,6 +329,8 @@ def decisions_after_morning(runner: Runner, history: History, session_number: in
     exercises = _exercises_in(session)
     if not morning_settled(history, session):
         return tuple(_after_unsettled_morning(runner, history, session, i) for i in exercises)
+    if easy_week(history, session.local_date):
+        return tuple(_hold(runner, i, EASY_WEEK_HOLD) for i in exercises)
     so_far = tuple(s for s in history.sessions if s.number <= session_number)
     rising = weekly_trend(history, today).rising
     return tuple(_after_settled_morning(runner, history, so_far, i, today, rising) for i in exercises)

@@ -80,7 +80,8 @@ def _change_line(leg: str, now: int, before: int) -> str:
 
 
 def score_self_test(
-    left: int, right: int, sex: str | None, age_band: int | None, previous: SelfTest | None
+    left: int, right: int, sex: str | None, age_band: int | None, previous: SelfTest | None,
+    side_note: str = "",
 ) -> SelfTestResult:
     """Set each leg against the study's medians, the other leg and the last test."""
     if left < 0 or right < 0:
@@ -99,6 +100,8 @@ def score_self_test(
                          f"in their {age_band}s at about {estimate} [HL17].")
     gap_line, gap = _side_gap_line(left, right)
     lines.append(gap_line)
+    if side_note:  # what the sessions said about the sides (core/sides.py)
+        lines.append(side_note)
     if previous is not None:
         lines.append(_change_line("left", left, previous.left))
         lines.append(_change_line("right", right, previous.right))

@@ -19,9 +19,12 @@ from core.pain import settled
 from core.programme import (
     AMBER_MAX_PAIN_FREE,
     AMBER_MAX_REHAB,
+    CORE_LEVELS,
     DEFAULT_SESSIONS_PER_WEEK,
     EXERCISES,
     GREEN_MAX,
+    MAX_LEVEL,
+    MIN_LEVEL,
     NOT_READY_FROM_PAIN_FREE,
     NOT_READY_FROM_REHAB,
     SELFTEST_MEDIAN,
@@ -180,7 +183,7 @@ def _profile_lines(runner: Runner, today: date) -> tuple[str, ...]:
                      f"({schedule.timezone}); target {schedule.sessions_target} strength sessions a week "
                      f"({day_list(schedule.strength_days)}), as the warm-up before the run [LIIRA25].")
     levels = ", ".join(f"{e.short} {runner.level(i)}" for i, e in enumerate(EXERCISES))
-    lines.append(f"Current levels (1-5): {levels}.")
+    lines.append(f"Current levels ({MIN_LEVEL}-{MAX_LEVEL}; above {CORE_LEVELS} optional): {levels}.")
     lines.append("Status: " + _status(runner, today))
     return tuple(lines)
 

@@ -55,6 +55,7 @@ class Turn:
         self.replies: list[Reply] = []
         self.erase = False  # /delete confirmed: the engine deletes instead of saving
         self.link_change: LinkChange | None = None  # a link or unlink the engine applies after saving
+        self._pictures: list[tuple[int, str, int]] = []  # (place among the replies, exercise key, level)
         self._reasking = False
 
     # ---- the snapshot -------------------------------------------------------------
@@ -90,6 +91,20 @@ class Turn:
     def say(self, text: str, buttons: Keyboard = (), *, picture: Picture | None = None,
             attachment: Attachment | None = None) -> None:
         self.replies.append(Reply(text=text, buttons=buttons, picture=picture, attachment=attachment))
+
+    def show_picture(self, exercise_key: str, level: int) -> None:
+        """Send this level's picture here, before whatever is said next (drawn after the turn's flow)."""
+        self._pictures.append((len(self.replies), exercise_key, level))
+
+    async def add_pictures(self) -> None:
+        """Put the pictures asked for into the replies, where they were asked for."""
+        source = self.services.pictures
+        wanted, self._pictures = self._pictures, []
+        if source is None:
+            return
+        for place, exercise_key, level in reversed(wanted):  # from the end, so earlier places stay put
+            picture = await source.level_picture(exercise_key, level)
+            self.replies.insert(place, Reply(text=picture.caption, picture=picture))
 
     def notice(self, text: str) -> None:
         self.replies.append(Reply(text=text, notice=True))

@@ -20,7 +20,7 @@ STEPS: list[tuple[str, object]] = [
     ("type", "half past six"), ("type", "6:30"), ("type", "Mars/Olympus_Mons"), ("type", "Europe/London"),
     ("press", "20 min"), ("press", "Wait for the reminder"),
     ("due", SESSION_DUE), ("press", "Start now"), ("type", "hello?"), ("press", "0"),
-    *[step for pain in ("1", "2", "0", "1", "0") for step in (("press", "Done"), ("press", pain))],
+    *[step for pain in ("1", "2", "0", "1", "0") for step in (("press", "Done"), ("press", "Just right"), ("press", pain))],
     ("due", MORNING_DUE), ("press", "0"),
     ("slash", "progress"), ("slash", "help"), ("slash", "export"), ("slash", "delete"),
     ("press", "Yes, delete everything"), ("slash", "progress"),

@@ -23,6 +23,7 @@ from bot.storage.tables import (
 )
 from core.model import (
     Dialogue,
+    Effort,
     ExerciseResult,
     LinkedChat,
     History,
@@ -36,6 +37,7 @@ from core.model import (
     SelfTest,
     Session,
     SessionStatus,
+    Side,
     Snapshot,
 )
 
@@ -70,6 +72,16 @@ def levels_text(levels: tuple[int, ...]) -> str:
 
 def levels_from_text(text: str) -> tuple[int, ...]:
     return tuple(int(part) for part in text.split(",") if part)
+
+
+def pictures_text(seen: frozenset[tuple[int, int]]) -> str:
+    """{(2, 3), (0, 1)} -> "0:1,2:3": the (exercise, level) pictures a runner was sent."""
+    return ",".join(f"{exercise}:{level}" for exercise, level in sorted(seen))
+
+
+def pictures_from_text(text: str) -> frozenset[tuple[int, int]]:
+    pairs = (part.split(":") for part in text.split(",") if part)
+    return frozenset((int(exercise), int(level)) for exercise, level in pairs)
 
 
 # ---- runner ----------------------------------------------------------------------
@@ -139,6 +151,8 @@ def runner_columns(runner: Runner) -> Columns:
         "screen_flags": ",".join(sorted(runner.screen_flags)),
         "referral_shown_at": runner.referral_shown_at,
         "clearance_reminder_at": runner.clearance_reminder_at,
+        "first_side": runner.first_side.value if runner.first_side else None,
+        "pictures_seen": pictures_text(runner.pictures_seen),
     }
 
 
@@ -173,6 +187,8 @@ def runner_from_row(row: RunnerRow) -> Runner:
         screen_flags=frozenset(flag for flag in (row.screen_flags or "").split(",") if flag),
         referral_shown_at=row.referral_shown_at,
         clearance_reminder_at=row.clearance_reminder_at,
+        first_side=Side(row.first_side) if row.first_side else None,
+        pictures_seen=pictures_from_text(row.pictures_seen or ""),
     )
 
 
@@ -228,6 +244,9 @@ def result_columns(runner_key: str, session_number: int, result: ExerciseResult)
         "outcome": result.outcome.value,
         "pain": result.pain,
         "recorded_at": result.recorded_at,
+        "effort": result.effort.value if result.effort else None,
+        "pain_left": result.pain_left,
+        "pain_right": result.pain_right,
     }
 
 
@@ -292,6 +311,9 @@ def result_from_row(row: ExerciseResultRow) -> ExerciseResult:
         outcome=Outcome(row.outcome),
         pain=row.pain,
         recorded_at=row.recorded_at,
+        effort=Effort(row.effort) if row.effort else None,
+        pain_left=row.pain_left,
+        pain_right=row.pain_right,
     )
 
 

@@ -115,6 +115,8 @@ class RunnerRow(Base):
     screen_flags: Mapped[str] = mapped_column(Text, server_default="")  # "pregnant,under18"
     referral_shown_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     clearance_reminder_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    first_side: Mapped[str | None] = mapped_column(Text)  # core.model.Side value
+    pictures_seen: Mapped[str] = mapped_column(Text, server_default="")  # "0:1,2:3": exercise:level pairs
     # Optimistic concurrency: every save bumps it; a save from an older one fails.
     version: Mapped[int] = mapped_column(Integer)
 
@@ -185,6 +187,9 @@ class ExerciseResultRow(Base):
     outcome: Mapped[str] = mapped_column(Text)  # core.model.Outcome value
     pain: Mapped[int | None] = mapped_column(Integer)
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    effort: Mapped[str | None] = mapped_column(Text)  # core.model.Effort value
+    pain_left: Mapped[int | None] = mapped_column(Integer)
+    pain_right: Mapped[int | None] = mapped_column(Integer)
 
 
 class MorningCheckRow(Base):

@@ -15,6 +15,7 @@ from core.pain import exercise_zone
 from core.programme import DEFAULT_SESSIONS_PER_WEEK, EXERCISES
 from core.progression import (
     COUNTS_TOWARD_PROGRESS,
+    Cause,
     after_exercise,
     apply,
     as_level_changes,
@@ -26,7 +27,7 @@ from core.texts import RUN_EASY, short_date
 from core.trend import referral_due
 from core.turn import Turn
 
-SESSION_STATES = frozenset({"readiness", "exercise", "pain", "wrong"})
+SESSION_STATES = frozenset({"readiness", "exercise", "effort", "pain", "pain_side", "wrong"})
 
 
 def record_level_decisions(turn: Turn, decisions: tuple) -> list[str]:
@@ -41,9 +42,9 @@ def not_ready_on(history: History, day: date) -> Session | None:
     return next((s for s in history.sessions if s.local_date == day and s.status is SessionStatus.NOT_READY), None)
 
 
-def exercise_feedback(runner: Runner, result: ExerciseResult) -> str:
+def exercise_feedback(runner: Runner, result: ExerciseResult, history: History = History()) -> str:
     """What to say right after a score: the same decision the session's end will show."""
-    decision = after_exercise(runner, result)
+    decision = after_exercise(runner, result, history)
     zone = exercise_zone(result.pain, runner.profile) if result.pain is not None else None
     lower = decision.direction is Direction.REGRESS
     if zone is Zone.RED:
@@ -55,6 +56,8 @@ def exercise_feedback(runner: Runner, result: ExerciseResult) -> str:
                 else "Noted. This is already the gentlest version: next time go a little shallower and slower.")
     if zone is Zone.AMBER:
         return "Noted. We'll hold this level; next time try a slightly smaller range."
+    if decision.cause == Cause.HARD:
+        return f"Noted: {decision.reason}. That's fine; it gets easier."
     if decision.reason == COUNTS_TOWARD_PROGRESS:
         return "Nice and easy. That counts toward moving up. ✓"
     if result.outcome is Outcome.DONE:
@@ -70,7 +73,7 @@ def finish_session(turn: Turn, status: SessionStatus, quiet: bool = False) -> No
         return
     session = replace(session, status=status, ended_at=turn.now)
     turn.save_session(session)
-    decisions = decisions_after_session(turn.runner, session)
+    decisions = decisions_after_session(turn.runner, session, turn.history)
     record_level_decisions(turn, decisions)
     if quiet:
         return
@@ -107,7 +110,7 @@ def close_unfinished(turn: Turn) -> str:
     if session is None or session.local_date >= turn.today:
         return ""
     turn.save_session(replace(session, status=SessionStatus.PARTIAL, ended_at=turn.now))
-    record_level_decisions(turn, decisions_after_session(turn.runner, session))
+    record_level_decisions(turn, decisions_after_session(turn.runner, session, turn.history))
     if turn.dialogue.state in SESSION_STATES:
         turn.goto("idle", prompt="What would you like to do?")
     return (f"Your session from {short_date(session.local_date)} was left unfinished, so I've closed it; "

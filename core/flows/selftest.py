@@ -10,7 +10,7 @@ from core.flows.idle import show_idle
 from core.flows.onboarding import stop_for_red_flag
 from core.metronome import SELFTEST_METRONOME, how_to_use
 from core.flows.summary import trained_on
-from core.model import SelfTest, Zone
+from core.model import SelfTest, Side, Zone
 from core.pain import exercise_zone
 from core.programme import (
     PAIN_MAX,
@@ -23,6 +23,7 @@ from core.programme import (
     SELFTEST_WARM_UP_RISES,
 )
 from core.selftest import last_scored_test, parse_reps, score_self_test
+from core.sides import selftest_side_line
 from core.texts import BUTTON_PROBLEM, PAIN_SCALE, RUN_EASY, short_date
 from core.turn import Choice, Turn
 
@@ -151,7 +152,9 @@ def _finish(turn: Turn) -> None:
         lines = [f"Saved as a pain report, not compared with the norms: at {pain}/{PAIN_MAX} the count says more "
                  "about the pain than about your strength."]
     else:
-        lines = list(score_self_test(left, right, turn.runner.sex, turn.runner.age_band, previous).lines)
+        weaker = Side.LEFT if left < right else Side.RIGHT if right < left else None
+        note = selftest_side_line(turn.history, turn.today, weaker)
+        lines = list(score_self_test(left, right, turn.runner.sex, turn.runner.age_band, previous, note).lines)
     zone = exercise_zone(pain, turn.runner.profile)
     if zone is Zone.STOP:
         turn.say("\n".join(lines))

@@ -6,18 +6,16 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from core.consistency import trained_today
+from core.deload import EASY_WEEK_LINE, dose_for, easy_week
+from core.flows import scoring
 from core.flows.base import State, int_arg, pain_rows
-from core.flows.ending import (
-    close_unfinished,
-    exercise_feedback,
-    finish_session,
-    not_ready_on,
-    record_level_decisions,
-)
+from core.flows.ending import close_unfinished, finish_session, not_ready_on, record_level_decisions
 from core.flows.hold import ask_hold, stop_for_red_flag
-from core.model import ExerciseResult, Outcome, Session, SessionStatus, Zone
-from core.pain import exercise_zone, parse_score, readiness_zone
-from core.programme import EXERCISES, GENERAL_CUES, PAIN_MAX, STOP_FROM, level_minutes
+from core.flows.intro import choose_side, introduce, settle_side, show_me_button, side_rows
+from core.flows.scoring import ask_pain, on_score_text, record
+from core.model import Outcome, Session, SessionStatus, Zone
+from core.pain import readiness_zone
+from core.programme import EXERCISES, GENERAL_CUES, PAIN_MAX, level_minutes
 from core.progression import gap_decisions
 from core.schedule import next_strength_day
 from core.texts import (
@@ -105,8 +103,9 @@ async def on_readiness(turn: Turn, action: str, arg: str) -> None:
     zone = readiness_zone(score, turn.runner.profile)
     if zone is Zone.GREEN:
         turn.save_session(session)
+        easy = f"\n\n{EASY_WEEK_LINE}" if easy_week(turn.history, session.local_date) else ""
         turn.say("Good to go. A few rules for every exercise:\n• " + "\n• ".join(GENERAL_CUES)
-                 + f"\n\n{MOBILITY_OFFER}")
+                 + f"{easy}\n\n{MOBILITY_OFFER}")
         ask_exercise(turn, 0)
         return
     turn.save_session(replace(session, status=SessionStatus.NOT_READY, ended_at=turn.now))
@@ -119,18 +118,6 @@ async def on_readiness(turn: Turn, action: str, arg: str) -> None:
                       "no more reminders today. "
                       f"{RUN_EASY} If the pain is still there in a few days, please see a clinician.\n\n"
                       f"{MOBILITY_INSTEAD}"), (MOBILITY_BUTTON,))
-
-
-async def on_score_text(turn: Turn, text: str) -> bool:
-    """A typed score answers a pain or readiness question as the button would."""
-    score = parse_score(text)
-    if score is None:
-        return False
-    state = STATES[turn.dialogue.state]
-    assert state.press is not None
-    turn.pressed = False
-    await state.press(turn, "score", str(score))
-    return True
 
 
 def continue_session(turn: Turn, session: Session) -> None:
@@ -152,18 +139,24 @@ def _met_before(turn: Turn, index: int, level: int) -> bool:
                if active is None or s.number != active.number for r in s.results)
 
 
-def ask_exercise(turn: Turn, index: int, show_cues: bool = False) -> None:
+def ask_exercise(turn: Turn, index: int, show_cues: bool = False, show_picture: bool = False) -> None:
     exercise = EXERCISES[index]
     level = exercise.level(turn.runner.level(index))
+    start = introduce(turn, index, level.number, again=show_picture)
+    session = turn.history.active_session
+    dose = dose_for(level.dose, turn.history, session.local_date if session else turn.today)
+    easy = " (easy week: one set fewer)" if dose != level.dose else ""
     if show_cues or not _met_before(turn, index, level.number):
         how = "\n".join(f"• {c}" for c in exercise.cues_for(level.number))
     else:
         how = "Tap “How?” to see the cues again."
     text = (f"{index + 1}/{len(EXERCISES)} {exercise.name}, level {level.number} "
-            f"(about {round(level_minutes(level))} min)\n{level.version}\n{level.dose.words()}\n\n{how}")
+            f"(about {round(level_minutes(replace(level, dose=dose)))} min)\n{level.version}\n{dose.words()}{easy}{start}"
+            f"\n\n{how}")
     turn.ask("exercise", text, (
         (("Done ✓", "done", ""), ("Too hard", "too_hard", ""), ("Skip", "skip", "")),
-        (("How?", "how", ""), ("Stop session", "stop", "")),
+        (("How?", "how", ""), *show_me_button(turn), ("Stop session", "stop", "")),
+        *side_rows(turn, index),
         (WRONG,),
     ), i=str(index))
 
@@ -182,22 +175,35 @@ async def on_exercise(turn: Turn, action: str, arg: str) -> None:
         turn.chosen("")
         with turn.reasking():  # the same step: the buttons already on screen keep working
             ask_exercise(turn, index, show_cues=True)
+    elif action == "side" and choose_side(turn, arg):
+        turn.chosen("")
+        with turn.reasking():
+            ask_exercise(turn, index)
+    elif action == "show":
+        turn.chosen("")
+        with turn.reasking():
+            ask_exercise(turn, index, show_picture=True)
     elif action == "stop":
         turn.chosen("Stop session")
         finish_session(turn, SessionStatus.STOPPED)
     elif action == "skip":
         turn.chosen("Skipped")
-        _record(turn, index, Outcome.SKIPPED, None)
+        record(turn, index, Outcome.SKIPPED, None)
         _next(turn)
-    elif action in ("done", "too_hard"):
-        turn.chosen("Done" if action == "done" else "Too hard")
-        ask_pain(turn, index, Outcome.DONE if action == "done" else Outcome.TOO_HARD)
+    elif action == "done":
+        turn.chosen("Done")
+        settle_side(turn, index)
+        scoring.ask_effort(turn, index)
+    elif action == "too_hard":
+        turn.chosen("Too hard")
+        settle_side(turn, index)  # form broke: no effort question, that says it
+        ask_pain(turn, index, Outcome.TOO_HARD)
     else:
         turn.notice(BUTTON_PROBLEM)
 
 
 TYPED_EXERCISE_ANSWERS = {"done": "done", "done ✓": "done", "too hard": "too_hard", "skip": "skip",
-                          "how": "how", "how?": "how", "stop": "stop"}
+                          "how": "how", "how?": "how", "show me": "show", "stop": "stop"}
 
 
 async def on_exercise_text(turn: Turn, text: str) -> bool:
@@ -209,43 +215,6 @@ async def on_exercise_text(turn: Turn, text: str) -> bool:
     return True
 
 
-def ask_pain(turn: Turn, index: int, outcome: Outcome) -> None:
-    turn.ask("pain", f"{EXERCISES[index].name}: how much pain did you feel? {PAIN_SCALE}",
-             pain_rows("pain"), i=str(index), outcome=outcome.value)
-
-
-async def on_pain(turn: Turn, action: str, arg: str) -> None:
-    index = _index(turn)
-    score = int_arg(arg, 0, 10)
-    if score is None or turn.history.active_session is None:
-        turn.notice(BUTTON_PROBLEM)
-        return
-    turn.chosen(f"Pain: {score}/{PAIN_MAX}")
-    outcome = Outcome(turn.data("outcome", Outcome.DONE.value))
-    zone = exercise_zone(score, turn.runner.profile)
-    _record(turn, index, outcome if zone is not Zone.STOP else Outcome.STOPPED, score)
-    if zone is Zone.STOP:
-        finish_session(turn, SessionStatus.STOPPED, quiet=True)
-        stop_for_red_flag(turn, "pain", "Please stop here and have it checked by a clinician.\n"
-                                        f"Pain at {score}/{PAIN_MAX} (from {STOP_FROM} up) means we stop the session "
-                                        "and pause the programme.",
-                          exercises=(index,))
-        return
-    result = turn.history.active_session.result_for(index) if turn.history.active_session else None
-    if result is not None:
-        turn.say(exercise_feedback(turn.runner, result))
-    _next(turn)
-
-
-def _record(turn: Turn, index: int, outcome: Outcome, pain: int | None) -> None:
-    session = turn.history.active_session
-    if session is None or session.result_for(index) is not None:
-        return  # never overwrite a recorded score
-    result = ExerciseResult(exercise=index, level=turn.runner.level(index), outcome=outcome, pain=pain,
-                            recorded_at=turn.now)
-    turn.save_session(replace(session, results=session.results + (result,)))
-
-
 def _next(turn: Turn) -> None:
     session = turn.history.active_session
     if session is not None:
@@ -255,6 +224,5 @@ def _next(turn: Turn) -> None:
 STATES: dict[str, State] = {
     "readiness": State(ask_readiness, on_readiness, on_score_text),
     "exercise": State(lambda t: ask_exercise(t, _index(t)), on_exercise, on_exercise_text),
-    "pain": State(lambda t: ask_pain(t, _index(t), Outcome(t.data("outcome", Outcome.DONE.value))), on_pain,
-                  on_score_text),
+    **scoring.STATES,
 }

@@ -9,6 +9,7 @@ from core.flows.base import State, int_arg
 from core.flows.documents import calendar_button
 from core.flows.idle import describe_pause, show_idle
 from core.flows.hold import checked
+from core.flows.intro import first_side
 from core.flows.questions import ASKERS, schedule_from_data
 from core.model import Profile, SessionStatus
 from core.programme import (
@@ -30,7 +31,7 @@ MENU = (
     (("Run time", "set", "time"), ("Time zone", "set", "tz")),
     (("Reminder lead", "set", "lead"), ("Morning check time", "set", "morning")),
     (("Off-day run notes", "set", "notes"), ("Pain limits", "set", "profile")),
-    (("Done", "set", "done"),),
+    (("First side", "set", "side"), ("Done", "set", "done")),
 )
 
 
@@ -50,7 +51,9 @@ def ask_menu(turn: Turn) -> None:
                else f"pain-free (up to {GREEN_MAX}/{PAIN_MAX})")
     turn.ask("settings", (schedule_summary(schedule, turn.today)
                           + f"\nMorning check: {schedule.morning_time.strftime('%H:%M')}. Off-day notes: {notes}."
-                          + f"\nPain limits: {profile}.\n\nWhat would you like to change?"), MENU)
+                          + f"\nPain limits: {profile}."
+                          + f"\nOne-sided exercises start on the {first_side(turn.runner).value}."
+                          + "\n\nWhat would you like to change?"), MENU)
 
 
 async def on_menu(turn: Turn, action: str, arg: str) -> None:
@@ -70,6 +73,11 @@ async def on_menu(turn: Turn, action: str, arg: str) -> None:
         assert schedule is not None
         turn.update_runner(schedule=replace(schedule, offday_notes=not schedule.offday_notes))
         turn.chosen("Off-day notes " + ("on" if not schedule.offday_notes else "off"))
+        ask_menu(turn)
+    elif arg == "side":
+        side = first_side(turn.runner).other
+        turn.update_runner(first_side=side)
+        turn.chosen(f"First side: {side.value}")
         ask_menu(turn)
     elif arg == "profile":
         turn.chosen("")

@@ -9,6 +9,7 @@ import pytest
 
 from core.model import (
     Direction,
+    Effort,
     ExerciseResult,
     History,
     LevelChange,
@@ -20,12 +21,14 @@ from core.model import (
     SessionStatus,
 )
 from core.progression import (
+    Cause,
     Decision,
     apply,
     as_level_changes,
     decisions_after_morning,
     decisions_after_session,
     gap_decisions,
+    hard_in_a_row,
     weekly_trend,
 )
 
@@ -135,7 +138,7 @@ def test_line_for_an_amber_hold() -> None:
         (FREE, 1, TOO_HARD, 1, 1, "too_hard", "already the gentlest version"),
         (FREE, 3, SKIPPED, None, 3, "hold", "skipped"),
         (FREE, 3, STOPPED, None, 3, "hold", "stopped early"),
-        (FREE, 5, DONE, 1, 5, "hold", "top level"),
+        (FREE, 7, DONE, 1, 7, "hold", "top level"),
     ],
     ids=["green-0", "green-2-edge", "amber-3", "red-4", "red-6", "stop-7", "rehab-amber-5", "rehab-red-6",
          "red-at-level-1-holds", "red-at-level-2-drops-to-1", "too-hard-green", "too-hard-amber",
@@ -164,7 +167,7 @@ def test_after_session_without_results_decides_nothing() -> None:
 
 @pytest.mark.parametrize(
     ("to_level", "stored"),
-    [(0, 1), (1, 1), (2, 2), (5, 5), (6, 5)],
+    [(0, 1), (1, 1), (2, 2), (7, 7), (8, 7)],
     ids=["below-min-clamped", "min", "inside", "max", "above-max-clamped"],
 )
 def test_apply_sets_and_clamps_levels(to_level: int, stored: int) -> None:
@@ -261,9 +264,16 @@ def test_morning_settles_when_not_worse_than_readiness(readiness: int, morning: 
 
 
 def test_top_level_holds() -> None:
+    h = squat_sessions([sq(level=7), sq(level=7)])
+    decision = only(decisions_after_morning(runner(levels=(7,) * 5), h, 2, morning_after_last(h)))
+    assert (decision.to_level, decision.reason) == (7, "top level")
+
+
+def test_beyond_level_5_is_said_to_be_optional() -> None:
     h = squat_sessions([sq(level=5), sq(level=5)])
     decision = only(decisions_after_morning(runner(levels=(5,) * 5), h, 2, morning_after_last(h)))
-    assert (decision.to_level, decision.reason) == (5, "top level")
+    assert decision.line() == ("Squat: level 5 → 6 — two easy sessions in a row; this one is beyond the core five "
+                               "levels, so it's optional, and “Too hard” steps back")
 
 
 def test_level_4_moves_to_5() -> None:
@@ -556,3 +566,58 @@ def test_summary_lines_share_a_line_between_identical_holds_and_list_each_change
         "Calf hold, Split squat: staying at level 2 — one more easy session to move up",
         "SL deadlift: staying at level 1 — skipped today",
     ]
+
+
+# ---- effort (docs/programme.md §4c) --------------------------------------------------------
+
+
+def squat_with_effort(efforts: list[Effort | None], level: int = 2) -> History:
+    """Green, settled squat sessions two days apart, each with the effort given."""
+    return History(sessions=tuple(
+        session(n, 2 * (n - 1), replace(result(SQUAT, 1, level=level), recorded_at=at(2 * (n - 1)), effort=effort),
+                morning=0)
+        for n, effort in enumerate(efforts, 1)
+    ))
+
+
+@pytest.mark.parametrize(("efforts", "direction"), [
+    ([Effort.EASY, Effort.JUST_RIGHT], UP),
+    ([Effort.JUST_RIGHT, Effort.JUST_RIGHT], UP),
+    ([None, Effort.EASY], UP),  # a result from before effort was asked counts as it always did
+    ([Effort.EASY, Effort.HARD], HOLD),
+    ([Effort.HARD, Effort.EASY], HOLD),  # the hard one broke the run: one more easy session needed
+    ([Effort.HARD, Effort.EASY, Effort.JUST_RIGHT], UP),
+], ids=["easy-just-right", "just-right-twice", "unknown-then-easy", "then-hard", "hard-then-easy",
+        "hard-then-two-fine"])
+def test_only_easy_or_just_right_green_sessions_move_a_level_up(efforts, direction) -> None:
+    history = squat_with_effort(efforts)
+    decision = only(decisions_after_morning(runner(), history, len(efforts), morning_after_last(history)))
+    assert decision.direction is direction
+
+
+def test_hard_once_is_a_hold_that_says_it_does_not_count() -> None:
+    history = squat_with_effort([Effort.EASY, Effort.HARD])
+    decision = only(decisions_after_session(runner(), history.sessions[-1], history))
+    assert decision.direction is HOLD and decision.cause == Cause.HARD
+    assert decision.line() == "Squat: staying at level 2 — it felt hard today, so this one doesn't count toward moving up"
+
+
+def test_hard_twice_in_a_row_holds_the_level_and_says_so() -> None:
+    history = squat_with_effort([Effort.HARD, Effort.HARD])
+    decision = only(decisions_after_session(runner(), history.sessions[-1], history))
+    assert decision.line() == ("Squat: staying at level 2 — it felt hard two sessions in a row, so we stay at this "
+                               "level until it feels just right")
+
+
+@pytest.mark.parametrize(("efforts", "level_before", "streak"), [
+    ([Effort.HARD, Effort.HARD, Effort.HARD], 2, 3),
+    ([Effort.HARD, Effort.EASY, Effort.HARD], 2, 1),
+    ([Effort.HARD, Effort.HARD], 1, 1),  # hard at another level doesn't add up
+    ([Effort.HARD, Effort.EASY], 2, 0),
+], ids=["three", "broken", "other-level", "not-hard"])
+def test_hard_sessions_are_counted_back_at_the_same_level(efforts, level_before, streak) -> None:
+    history = squat_with_effort(efforts)
+    first = history.sessions[0]
+    earlier = replace(first, results=(replace(first.results[0], level=level_before),))
+    history = replace(history, sessions=(earlier, *history.sessions[1:]))
+    assert hard_in_a_row(history, history.sessions[-1].results[0]) == streak

@@ -155,7 +155,8 @@ async def at_first_pain_question(chat: DiscordChat, coach: Coach) -> None:
     await onboard_through_the_engine(coach)
     assert "Before we start" in texts(await chat.slash("session"))
     assert "1/5 Isometric calf-raise hold" in texts(await chat.press("0"))
-    assert "how much pain did you feel" in texts(await chat.press("Done"))
+    assert "how hard was that" in texts(await chat.press("Done"))
+    assert "how much pain did you feel" in texts(await chat.press("Just right"))
 
 
 async def start_session(chat: DiscordChat) -> None:

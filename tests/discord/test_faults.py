@@ -57,6 +57,7 @@ async def test_a_transient_fault_is_retried_and_the_score_is_kept(
     assert posted(chat, "2/5 Heels-up squat") == 1  # retried, never doubled
     assert await pains(app) == [1]
     await chat.press("Done")  # and the conversation simply goes on
+    await chat.press("Just right")
     assert "3/5 Heels-up split squat" in texts(await chat.press("0"))
     assert await pains(app) == [1, 0]
 
@@ -94,6 +95,7 @@ async def test_a_gateway_drop_mid_session_resumes(close_code: int | None, app: A
     assert "2/5 Heels-up squat" in texts(await chat.press("1"))
     await chat.dc.wait_ready()
     await chat.press("Done")
+    await chat.press("Just right")
     assert "3/5 Heels-up split squat" in texts(await chat.press("0"))
     assert (chat.dc.identify_count, chat.dc.resume_count) == (1, 1)
     assert await pains(app) == [1, 0]

@@ -51,10 +51,11 @@ async def test_full_journey_from_slash_start_to_delete(app: App, bot: TiptoeDisc
     assert "Good to go" in texts(await chat.press("0"))
     for number, pain in enumerate(PAINS, start=1):
         assert f"{number}/5" in chat.messages()[-1].content
-        assert "how much pain did you feel" in texts(await chat.press("Done"))
+        assert "how hard was that" in texts(await chat.press("Done"))
+        assert "how much pain did you feel" in texts(await chat.press("Just right"))
         scored = await chat.press(pain)
         question = chat.message_with("how much pain did you feel")
-        assert question.content.endswith(f"✓ Pain: {pain}/10") and question.components == []  # the choice shows
+        assert question.content.split("\n")[-1].startswith(f"✓ Pain: {pain}/10") and question.components == []  # the choice shows
     assert "Session done" in texts(scored)
 
     # Tuesday 08:00: the next-morning check, answered by its own button.

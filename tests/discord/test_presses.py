@@ -39,12 +39,14 @@ async def test_a_button_from_before_a_restart_carries_the_session_on(
             await onboard(chat)
             await start_session(chat)
             await chat.press("Done")
+            await chat.press("Just right")
             await chat.press("2")
             assert "2/5 Heels-up squat" in chat.messages()[-1].content
     # A new process: new engine, new client, the same database and the same DM on screen.
     async with database.open_app(ManualClock(START)) as second:
         async with running_discord(second.coach, dc, turns, sessions=second.sessions):
-            assert "how much pain" in texts(await chat.press("Done"))
+            assert "how hard was that" in texts(await chat.press("Done"))
+            assert "how much pain" in texts(await chat.press("Just right"))
             assert "3/5 Heels-up split squat" in texts(await chat.press("0"))
         assert await pains(second) == [2, 0]
     assert dc.identify_count == 2
@@ -162,6 +164,7 @@ async def test_a_slow_turn_is_deferred_before_discord_gives_up(app: App, dc: Fak
         await onboard(chat)
         await start_session(chat)
         await chat.press("Done")
+        await chat.press("Just right")
         message, custom_id = chat.button("1")
         store.gate.clear()  # the next turn takes longer than the adapter waits before deferring
         ref = await dc.click(RUNNER, message.id, custom_id)

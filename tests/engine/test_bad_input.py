@@ -116,6 +116,7 @@ async def at_exercise(world: World, chat: Chat) -> None:
 async def at_pain(world: World, chat: Chat) -> None:
     await at_exercise(world, chat)
     await chat.press("Done")
+    await chat.press("Just right")
 
 
 async def at_wrong(world: World, chat: Chat) -> None:

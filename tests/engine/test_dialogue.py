@@ -153,26 +153,27 @@ AGREEMENT = [
     pytest.param(1, ("Too hard", "0"), "already the gentlest version",
                  "Calf hold: staying at level 1 — it was too hard today; this is already the gentlest version",
                  id="too-hard-pain-0-at-level-1"),
-    pytest.param(2, ("Done", "4"), "next time it's one level easier", "Calf hold: level 2 → 1 — pain 4/10 today",
+    pytest.param(2, ("Done", "Just right", "4"), "next time it's one level easier", "Calf hold: level 2 → 1 — pain 4/10 today",
                  id="red-at-level-2"),
-    pytest.param(1, ("Done", "5"), "already the gentlest version",
+    pytest.param(1, ("Done", "Just right", "5"), "already the gentlest version",
                  "Calf hold: staying at level 1 — pain 5/10 today; this is already the gentlest version",
                  id="red-at-level-1"),
-    pytest.param(5, ("Done", "0"), "top level", "Calf hold: staying at level 5 — top level, nicely done",
+    pytest.param(7, ("Done", "Just right", "0"), "top level", "Calf hold: staying at level 7 — top level, nicely done",
                  id="easy-at-the-top"),
-    pytest.param(2, ("Done", "0"), "That counts toward moving up", "Easy today: Calf hold, Squat",
+    pytest.param(2, ("Done", "Just right", "0"), "That counts toward moving up", "Easy today: Calf hold, Squat",
                  id="easy-counts"),
 ]
 
 
 @pytest.mark.asyncio
 @pytest.mark.parametrize(("level", "presses", "in_session", "summary"), AGREEMENT)
-async def test_what_is_said_after_an_exercise_agrees_with_the_summary(level: int, presses: tuple[str, str],
+async def test_what_is_said_after_an_exercise_agrees_with_the_summary(level: int, presses: tuple[str, ...],
                                                                      in_session: str, summary: str) -> None:
     world, chat = await onboarded(levels=(level, 2, 2, 2, 2))
     await start_session(chat)
-    await chat.press(presses[0])
-    said = texts(await chat.press(presses[1]))
+    for label in presses[:-1]:
+        await chat.press(label)
+    said = texts(await chat.press(presses[-1]))
     assert in_session in said
     promises = {"counts toward moving up": "counts toward moving up" in said,
                 "one level easier": "one level easier" in said}
@@ -222,6 +223,7 @@ async def test_the_weekly_summary_reports_its_own_week_every_change_and_the_coun
     world.clock.set(utc(2, 6))
     await start_session(chat)
     await chat.press("Done")
+    await chat.press("Just right")
     await chat.press("5")  # the calf: red, one level down
     await finish_exercises(chat, ("0",) * 4, first=1)
     await world.deliver_due(chat, utc(3, 8, 5))
@@ -254,6 +256,7 @@ async def test_the_morning_check_compares_like_with_like(first_week: bool, calf_
     assert PAIN_QUESTION in asked
     await chat.press("0")
     await chat.press("Done")
+    await chat.press("Just right")
     await chat.press(calf_pain)
     await finish_exercises(chat, ("0",) * 4, first=1)
     await world.deliver_due(chat, world.clock.now().replace(hour=8, minute=5) + timedelta(days=1))
@@ -297,9 +300,11 @@ async def test_with_an_injury_history_one_skipped_exercise_does_not_block_the_ot
         world.clock.set(utc(day, 6))
         await start_session(chat)
         await chat.press("Done")
+        await chat.press("Just right")
         await chat.press("0")
         await chat.press("Skip" if skip_one else "Done")  # the squat
         if not skip_one:
+            await chat.press("Just right")
             await chat.press("0")
         await finish_exercises(chat, ("0",) * 3, first=2)
         await world.deliver_due(chat, utc(day + 1, 8, 5))
@@ -323,6 +328,7 @@ async def at_exercise(world: World, chat: Chat) -> None:
 async def at_pain(world: World, chat: Chat) -> None:
     await start_session(chat)
     await chat.press("Done")
+    await chat.press("Just right")
 
 
 async def at_zone(world: World, chat: Chat) -> None:
@@ -339,8 +345,8 @@ TYPED = [
     pytest.param(at_readiness, "0", "Good to go", id="readiness-0"),
     pytest.param(at_readiness, "3/10", "Good to go", id="readiness-3-of-10"),
     pytest.param(at_readiness, "5", "skip strength work today", id="readiness-5"),
-    pytest.param(at_exercise, "done", "how much pain did you feel", id="exercise-done"),
-    pytest.param(at_exercise, "Done ✓", "how much pain did you feel", id="exercise-done-tick"),
+    pytest.param(at_exercise, "done", "how hard was that", id="exercise-done"),
+    pytest.param(at_exercise, "Done ✓", "how hard was that", id="exercise-done-tick"),
     pytest.param(at_exercise, "skip", "2/5 Heels-up squat", id="exercise-skip"),
     pytest.param(at_pain, "2", "Nice and easy", id="pain-2"),
     pytest.param(at_pain, "3 / 10", "We'll hold this level", id="pain-3-of-10"),
@@ -393,4 +399,5 @@ async def test_full_cues_come_the_first_time_at_a_level_and_how_shows_them_again
     assert "Both hands rest on the wall" not in again and "Tap “How?” to see the cues again." in again
     shown = texts(await chat.press("How?"))
     assert "Both hands rest on the wall or counter" in shown and "1/5 Isometric calf-raise hold" in shown
-    assert "how much pain" in texts(await chat.press("Done"))  # the buttons shown before still work
+    assert "how hard was that" in texts(await chat.press("Done"))
+    assert "how much pain" in texts(await chat.press("Just right"))  # the buttons shown before still work

@@ -86,6 +86,7 @@ async def finish_exercises(chat: Chat, pains: tuple[str, ...], first: int = 0) -
     for offset, pain in enumerate(pains):
         assert f"{first + offset + 1}/{len(EXERCISES)}" in chat.last_text
         await chat.press("Done")
+        await chat.press("Just right")
         said = texts(await chat.press(pain))
     return said
 
@@ -177,6 +178,7 @@ async def test_injury_history_remind_me_later_then_cleared_sets_the_pain_limits(
     await schedule_questions(chat)
     await start_session(chat)
     await chat.press("Done")
+    await chat.press("Just right")
     assert pain_4_says in texts(await chat.press("4"))
     assert active_or_last(world).results[0].pain == 4
 
@@ -224,6 +226,7 @@ async def test_pain_after_an_exercise(profile: Profile, pain: str, says: str, ne
     world, chat = await onboarded(profile=profile)
     await start_session(chat)
     await chat.press("Done")
+    await chat.press("Just right")
     reply = texts(await chat.press(pain))
     assert says in reply
     session = active_or_last(world)
@@ -240,19 +243,19 @@ async def test_pain_after_an_exercise(profile: Profile, pain: str, says: str, ne
 
 @pytest.mark.asyncio
 @pytest.mark.parametrize(("level", "first", "line", "levels_after"), [
-    (2, ("Done", "4"), "Calf hold: level 2 → 1 — pain 4/10 today", (1, 2, 2, 2, 2)),
-    (1, ("Done", "4"), "Calf hold: staying at level 1 — pain 4/10 today; this is already the gentlest version",
+    (2, ("Done", "Just right", "4"), "Calf hold: level 2 → 1 — pain 4/10 today", (1, 2, 2, 2, 2)),
+    (1, ("Done", "Just right", "4"), "Calf hold: staying at level 1 — pain 4/10 today; this is already the gentlest version",
      (1, 1, 1, 1, 1)),
     (2, ("Too hard", "1"), "Calf hold: level 2 → 1 — it was too hard today", (1, 2, 2, 2, 2)),
-    (2, ("Done", "3"), "Calf hold: staying at level 2 — pain 3/10, try a smaller range", (2, 2, 2, 2, 2)),
+    (2, ("Done", "Just right", "3"), "Calf hold: staying at level 2 — pain 3/10, try a smaller range", (2, 2, 2, 2, 2)),
 ], ids=["red-pain-level-2-drops", "red-pain-level-1-stays", "too-hard-drops", "amber-holds"])
 async def test_the_session_end_lowers_a_level_after_red_pain_or_too_hard(
-        level: int, first: tuple[str, str], line: str, levels_after: tuple[int, ...]) -> None:
+        level: int, first: tuple[str, ...], line: str, levels_after: tuple[int, ...]) -> None:
     world, chat = await onboarded(levels=(level,) * len(EXERCISES))
     await start_session(chat)
     assert f"1/5 Isometric calf-raise hold, level {level}" in chat.last_text
-    await chat.press(first[0])
-    await chat.press(first[1])
+    for label in first:
+        await chat.press(label)
     done = await finish_exercises(chat, ("0",) * 4, first=1)
     assert "Session done!" in done and line in done
     assert world.snapshot.runner.levels == levels_after
@@ -512,7 +515,8 @@ async def test_delete_cancelled_mid_session_goes_back_to_the_same_exercise() -> 
     await chat.send("/delete")
     replies = texts(await chat.press("Cancel"))
     assert "Nothing was deleted" in replies and "1/5 Isometric calf-raise hold" in replies
-    assert "how much pain" in texts(await chat.press("Done"))
+    assert "how hard was that" in texts(await chat.press("Done"))
+    assert "how much pain" in texts(await chat.press("Just right"))
 
 
 @pytest.mark.asyncio

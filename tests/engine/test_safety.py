@@ -115,6 +115,7 @@ async def hold_by_exercise_pain(world: World, chat: Chat) -> None:
     await start_session(chat)
     await finish_exercises(chat, ("0",))
     await chat.press("Done")
+    await chat.press("Just right")
     await chat.press("7")  # the squat
 
 
@@ -260,16 +261,16 @@ async def test_not_ready_means_no_session_that_day(profile: Profile, score: str,
 # ---- 4. what a stop means for today's run ---------------------------------------------------
 
 RUN_LINES = [
-    pytest.param(Profile.PAIN_FREE, ("Done", "4"), RUN_EASY, id="pain-free-4-red"),
-    pytest.param(Profile.PAIN_FREE, ("Done", "6"), RUN_EASY, id="pain-free-6-red"),
-    pytest.param(Profile.REHAB, ("Done", "6"), RUN_EASY, id="rehab-6-red"),
-    pytest.param(Profile.PAIN_FREE, ("Done", "7"), RUN_NOT, id="pain-7-stop"),
-    pytest.param(Profile.REHAB, ("Done", "9"), RUN_NOT, id="rehab-9-stop"),
+    pytest.param(Profile.PAIN_FREE, ("Done", "Just right", "4"), RUN_EASY, id="pain-free-4-red"),
+    pytest.param(Profile.PAIN_FREE, ("Done", "Just right", "6"), RUN_EASY, id="pain-free-6-red"),
+    pytest.param(Profile.REHAB, ("Done", "Just right", "6"), RUN_EASY, id="rehab-6-red"),
+    pytest.param(Profile.PAIN_FREE, ("Done", "Just right", "7"), RUN_NOT, id="pain-7-stop"),
+    pytest.param(Profile.REHAB, ("Done", "Just right", "9"), RUN_NOT, id="rehab-9-stop"),
     pytest.param(Profile.PAIN_FREE, ("Something's wrong", "Sore spot on a bone"), RUN_NOT, id="red-flag-bone"),
     pytest.param(Profile.PAIN_FREE, ("Something's wrong", "Ankle/foot injury, can't walk"), RUN_NOT,
                  id="red-flag-ankle"),
-    pytest.param(Profile.PAIN_FREE, ("Done", "3"), None, id="pain-free-3-amber-says-nothing"),
-    pytest.param(Profile.REHAB, ("Done", "5"), None, id="rehab-5-amber-says-nothing"),
+    pytest.param(Profile.PAIN_FREE, ("Done", "Just right", "3"), None, id="pain-free-3-amber-says-nothing"),
+    pytest.param(Profile.REHAB, ("Done", "Just right", "5"), None, id="rehab-5-amber-says-nothing"),
     pytest.param(Profile.PAIN_FREE, ("Something's wrong", CHEST), None, id="emergency-says-only-the-call"),
 ]
 

@@ -20,6 +20,7 @@ async def do_session(chat: Chat, pain: str = "1") -> str:
     for number in range(1, 6):
         assert f"{number}/5" in chat.last_text
         await chat.press("Done")
+        await chat.press("Just right")
         replies = await chat.press(pain)
     return texts(replies)
 
@@ -75,6 +76,7 @@ async def test_a_restart_mid_session_resumes_at_the_same_exercise(app: App, tmp_
     await chat.press("Start a session now")
     await chat.press("0")
     await chat.press("Done")
+    await chat.press("Just right")
     await chat.press("2")
     assert "2/5 Heels-up squat" in chat.last_text
     # A new Chat with no memory is what a restarted process has: only the database.
@@ -83,6 +85,7 @@ async def test_a_restart_mid_session_resumes_at_the_same_exercise(app: App, tmp_
     assert "Picking up where you left off" in resumed and "2/5 Heels-up squat" in resumed
     # The keyboard the runner still has from before the restart keeps working.
     await chat.press("Done")
+    await chat.press("Just right")
     assert "how much pain did you feel" in chat.last_text
     snapshot = await app.store.load(RUNNER.key)
     assert [r.pain for r in snapshot.history.sessions[-1].results] == [2]

@@ -44,6 +44,7 @@ async def a_session_on_telegram(app: App) -> None:
     await chat.press("0")
     for _ in range(5):
         await chat.press("Done")
+        await chat.press("Just right")
         await chat.press("1")
     assert "Session done" in chat.last_text
 

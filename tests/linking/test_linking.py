@@ -42,6 +42,7 @@ async def one_session(chat: Chat) -> None:
     await chat.press("0")
     for _ in range(5):
         await chat.press("Done")
+        await chat.press("Just right")
         await chat.press("1")
 
 

@@ -61,6 +61,7 @@ async def _session(chat: Chat, pains: tuple[int, ...]) -> None:
     await chat.press("0")  # no pain now
     for pain in pains:
         await chat.press("Done")
+        await chat.press("Just right")
         await chat.press(str(pain))
     assert len(pains) == len(EXERCISES) and "Session done" in chat.last_text
 

@@ -96,6 +96,7 @@ async def test_the_weekly_summary_sends_the_same_chart_as_progress() -> None:
     await chat.press("0")
     for _ in range(5):
         await chat.press("Done")
+        await chat.press("Just right")
         await chat.press("1")
     assert ReminderKind.WEEKLY in await deliver_due(coach, clock, chat, datetime(2026, 12, 6, 19, 5, tzinfo=UTC))
     summary = charts.drawn[-1]

@@ -1,4 +1,4 @@
-"""The level pictures: all 25 drawn, labelled, distinct, cached, and redrawn when their poses change."""
+"""The level pictures: all 35 drawn, labelled, distinct, cached, and redrawn when their poses change."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from tests.engine.fakes import PNG_SIGNATURE
 
 @pytest.fixture(scope="module")
 def drawn(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, int], Path]:
-    """All 25 pictures, drawn once for this module by `tiptoe pictures --out DIR`."""
+    """All 35 pictures (five levels and two beyond them per exercise), drawn once for this module by `tiptoe pictures --out DIR`."""
     folder = tmp_path_factory.mktemp("pictures")
     main(["pictures", "--out", str(folder)])
     return {(entry.exercise, entry.level): LevelPictures(folder).path_for(entry.exercise, entry.level)
@@ -46,10 +46,10 @@ def text_chunks(png: bytes) -> dict[str, str]:
     return chunks
 
 
-def test_the_command_draws_all_25_as_distinct_phone_width_pngs(drawn: dict[tuple[str, int], Path]) -> None:
-    assert len(drawn) == 25 and all(path.exists() for path in drawn.values())
+def test_the_command_draws_all_35_as_distinct_phone_width_pngs(drawn: dict[tuple[str, int], Path]) -> None:
+    assert len(drawn) == 35 and all(path.exists() for path in drawn.values())
     contents = {path.read_bytes() for path in drawn.values()}
-    assert len(contents) == 25
+    assert len(contents) == 35
     for path in drawn.values():
         with Image.open(path) as image:
             assert image.format == "PNG" and image.width == WIDTH_PX and 250 < image.height < 700
@@ -83,7 +83,7 @@ async def test_the_port_sends_the_cached_file_with_a_caption(tmp_path: Path) -> 
     again = await pictures.level_picture("split", 3)
     assert again.data == picture.data and path.stat().st_mtime_ns == drawn_at  # not drawn twice
     with pytest.raises(KeyError):
-        await pictures.level_picture("split", 6)
+        await pictures.level_picture("split", 8)
 
 
 def test_changing_a_levels_poses_redraws_only_that_picture(tmp_path: Path) -> None:

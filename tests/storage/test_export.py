@@ -24,6 +24,7 @@ from bot.storage.records import NOT_PERSONAL, UncoveredTable, json_ready, rows_o
 from bot.storage.tables import metadata
 from core.export import README
 from core.model import LevelChange, SelfTest, UserRef
+from core.programme import EXERCISES
 from core.schedule import ReminderKind
 from tests.engine.script import Chat, onboard, texts
 
@@ -38,9 +39,12 @@ async def a_runner_in_every_table(app: App) -> Chat:
     await onboard(tess)
     await tess.send("/session")
     await tess.press("0")
-    for pain in ("1", "2", "0", "1", "0"):
+    for effort, pains in zip(("Easy", "Just right", "Hard", "Just right", "Easy"),
+                             (("1",), ("2",), ("One side differs", "1", "0"), ("1",), ("0",))):
         await tess.press("Done")
-        await tess.press(pain)
+        await tess.press(effort)
+        for pain in pains:
+            await tess.press(pain)
     app.clock.set(datetime(2026, 12, 1, 8, 5, tzinfo=UTC))
     check = await app.coach.due(TESS.key, ReminderKind.MORNING, date(2026, 12, 1))
     await tess.press_payload(check[0].buttons[0][0].payload)  # 0/10 the next morning
@@ -121,7 +125,7 @@ async def test_the_export_explains_every_section_and_names_its_layout_version(ap
     tess = await a_runner_in_every_table(app)
     document = await exported(tess)
 
-    assert document["schema_version"] == 2
+    assert document["schema_version"] == 3
     assert set(document) - {"README"} <= set(README), "every section has a README line"
     assert set(README) <= set(document)
     reminders = document["reminders"]
@@ -131,7 +135,14 @@ async def test_the_export_explains_every_section_and_names_its_layout_version(ap
         "telegram", "discord"}
     assert document["dialogue"]["state"] == "hold"
     assert document["settings"]["reminders_to"] == "the chat you used last"
-    assert [e["pain"] for e in document["sessions"][0]["exercises"]] == [1, 2, 0, 1, 0]
+    exercises = document["sessions"][0]["exercises"]
+    assert [e["pain"] for e in exercises] == [1, 2, 1, 1, 0]
+    assert [e["effort"] for e in exercises] == ["easy", "just_right", "hard", "just_right", "easy"]
+    assert [(e["pain_left"], e["pain_right"]) for e in exercises][2] == (1, 0)  # the split squat's sides
+    runner = document["runner"]
+    assert runner["first_side"] == "left"  # "Done" without choosing keeps the side suggested
+    assert runner["pictures_seen"] == [{"exercise": e.key, "level": 1} for e in EXERCISES]  # one per exercise met
+    assert {r["effort"] for r in document["tables"]["exercise_results"]} == {"easy", "just_right", "hard"}
 
 
 def test_every_table_is_tied_to_a_runner_or_declared_impersonal() -> None:

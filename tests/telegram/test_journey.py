@@ -13,6 +13,7 @@ from bot.telegram import TelegramDelivery
 from bot.telegram.app import COMMANDS
 from core import conversation
 from core.ports import DeliveryOutcome, DeliveryStatus
+from core.programme import EXERCISES
 from core.schedule import ReminderKind
 from tests.engine.fakes import PNG_SIGNATURE
 from tests.fakes.telegram_api import FakeTelegram
@@ -40,8 +41,11 @@ async def test_the_whole_journey_from_start_to_delete(app: App, bot: Application
     await chat.press("Start now", "Before we start")
     await chat.press("0", "1/5 Isometric calf-raise hold")
     for number, score in enumerate(SCORES, start=1):
-        await chat.press("Done", "how much pain did you feel")
-        assert keyboard_rows(chat.message_with("how much pain did you feel")) == PAIN_ROWS
+        await chat.press("Done", "how hard was that")
+        await chat.press("Just right", "how much pain did you feel")
+        one_sided = EXERCISES[number - 1].level(1).dose.per_side  # the split squat: sides may differ
+        assert keyboard_rows(chat.message_with("how much pain did you feel")) == \
+            PAIN_ROWS + ([["One side differs"]] if one_sided else [])
         after = f"{number + 1}/5" if number < 5 else "Session done"
         await chat.press(str(score), after)
     assert "This week: 1/2" in chat.message_with("Session done")["text"]

@@ -29,12 +29,14 @@ async def test_a_button_from_before_a_restart_carries_the_session_on(database: D
         await onboard_directly(first)
         async with running_bot(first.coach, tg):
             await start_session(chat)
-            await chat.press("Done", "how much pain")
+            await chat.press("Done", "how hard was that")
+            await chat.press("Just right", "how much pain")
             await chat.press("2", "2/5 Heels-up squat")
     # A new process: new engine, new Application, the same database and the same chat on screen.
     async with database.open_app(ManualClock(START)) as second:
         async with running_bot(second.coach, tg):
-            await chat.press("Done", "how much pain")
+            await chat.press("Done", "how hard was that")
+            await chat.press("Just right", "how much pain")
             await chat.press("0", "3/5 Heels-up split squat")
         assert await pains(second) == [2, 0]
     # Nothing was handled twice across the restart: one answer per press, one question per step.
@@ -63,11 +65,13 @@ async def test_a_transient_fault_is_retried_and_the_score_is_kept(
     await onboard_directly(app)
     async with running_bot(app.coach, tg, retry=retry):
         await start_session(chat)
-        await chat.press("Done", "how much pain")
+        await chat.press("Done", "how hard was that")
+        await chat.press("Just right", "how much pain")
         fault(tg)
         await chat.press("1", "2/5 Heels-up squat")
         assert await pains(app) == [1]
-        await chat.press("Done", "how much pain")  # and the conversation simply goes on
+        await chat.press("Done", "how hard was that")
+        await chat.press("Just right", "how much pain")  # and the conversation simply goes on
         await chat.press("0", "3/5 Heels-up split squat")
     assert await pains(app) == [1, 0]
 
@@ -77,7 +81,8 @@ async def test_replies_lost_to_a_long_outage_lose_no_score(app: App, tg: FakeTel
     await onboard_directly(app)
     async with running_bot(app.coach, tg):
         await start_session(chat)
-        await chat.press("Done", "how much pain")
+        await chat.press("Done", "how hard was that")
+        await chat.press("Just right", "how much pain")
         tg.fail_next("sendMessage", 500, count=FAST.attempts)  # every try of the next message fails
         await chat.press("3")
         await settle(tg)  # updates are handled in order: the press's sends are over
@@ -94,7 +99,8 @@ async def test_a_flood_wait_too_long_to_sit_out_is_left_to_the_runner(app: App, 
     await onboard_directly(app)
     async with running_bot(app.coach, tg):
         await start_session(chat)
-        await chat.press("Done", "how much pain")
+        await chat.press("Done", "how hard was that")
+        await chat.press("Just right", "how much pain")
         tg.fail_next("sendMessage", 429, retry_after=int(FAST.longest_flood_wait) + 60)
         await chat.press("0")
         await settle(tg)

@@ -32,18 +32,23 @@ FIRST_EXERCISES = [
     ("Start a session now", "Before we start"),
     ("hello?", "Please tap one of the buttons"),  # free text where a button was expected
     ("0", "1/5 Isometric calf-raise hold, level 1"),
-    ("Done ✓", "how much pain did you feel?"),
+    ("Done ✓", "how hard was that?"),
+    ("Just right", "how much pain"),
     ("1", "2/5 Heels-up squat"),
 ]
 
 REST_OF_SESSION = [
-    ("Done ✓", "how much pain did you feel?"),
+    ("Done ✓", "how hard was that?"),
+    ("Just right", "how much pain"),
     ("2", "3/5 Heels-up split squat"),
-    ("Done ✓", "how much pain"),
+    ("Done ✓", "how hard was that?"),
+    ("Just right", "how much pain"),
     ("0", "4/5 Heels-up single-leg Romanian deadlift"),
-    ("Done ✓", "how much pain"),
+    ("Done ✓", "how hard was that?"),
+    ("Just right", "how much pain"),
     ("1", "5/5 Heels-up glute bridge"),
-    ("Done ✓", "how much pain"),
+    ("Done ✓", "how hard was that?"),
+    ("Just right", "how much pain"),
     ("0", "Session done"),
 ]
 
@@ -66,7 +71,9 @@ def test_the_whole_journey_through_the_terminal(program: ChatProgram) -> None:
     script = ONBOARDING + FIRST_EXERCISES + REST_OF_SESSION + after
     steps = program.run([line for line, _ in script])
     assert_steps(steps, script)
-    (folder,) = program.files_dir.iterdir()  # one folder per person, named after them
+    # One folder per person, named after them, beside the level pictures' shared cache.
+    (folder,) = (path for path in program.files_dir.iterdir() if path.name != "pictures")
+    assert len(list(folder.glob("calf-level-1-*.png"))) == 1  # the pictures sent are the person's files too
     assert folder.name.startswith("me-")
     chart = next(folder.glob("tiptoe-progress-*.png"))
     assert chart.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")

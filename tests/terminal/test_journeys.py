@@ -35,7 +35,8 @@ def onboarding(time: str = "7:00", days: tuple[str, ...] = ("Mon", "Wed", "Fri")
 START_SESSION = [
     ("Start a session now", "Before we start: any pain or stiffness"),
     ("0", "1/5 Isometric calf-raise hold, level 1"),
-    ("Done ✓", "how much pain did you feel?"),
+    ("Done ✓", "how hard was that?"),
+    ("Just right", "how much pain"),
     ("1", "2/5 Heels-up squat"),
 ]
 
@@ -81,7 +82,8 @@ def test_an_emergency_mid_session(program: ChatProgram) -> None:
 
 def test_a_hold_then_the_next_days_clearance(program: ChatProgram) -> None:
     script = onboarding() + START_SESSION + [
-        ("Done ✓", "how much pain did you feel?"),
+        ("Done ✓", "how hard was that?"),
+        ("Just right", "how much pain"),
         ("7", "Please stop here and have it checked by a clinician."),
         ("I've been checked", "I can take that from Tue 1 Dec"),
         ("/clock 2026-11-30 18:00", "It is now Mon 30 Nov 2026 18:00"),
@@ -93,7 +95,7 @@ def test_a_hold_then_the_next_days_clearance(program: ChatProgram) -> None:
         ("/session", "Before we start"),
     ]
     said = play(program, script)
-    assert "Please don't run until you've been checked." in said[len(onboarding()) + len(START_SESSION) + 1][1]
+    assert "Please don't run until you've been checked." in said[len(onboarding()) + len(START_SESSION) + 2][1]
     holds = exported(program)["holds"]
     assert [(h["reason"], h["exercises"]) for h in holds] == [("pain", ["squat"])] and holds[0]["cleared_at"]
 
