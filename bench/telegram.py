@@ -63,7 +63,9 @@ REPLY_TIMEOUT_S = 60.0
 START_TIMEOUT_S = 60.0
 MAX_ATTEMPTS = 5  # a runner whose tap failed (the "went wrong" toast) taps again, up to this often
 REPLY_METHODS = frozenset({"sendMessage", "editMessageText", "editMessageReplyMarkup"})
-SOMETHING_WENT_WRONG_PREFIX = "Sorry, something went wrong"  # bot/telegram/app.py's toast
+# Toasts that mean the press did nothing and the runner should tap again (bot/telegram/app.py's
+# "went wrong", core.engine.BUSY): counted as failed presses.
+FAILED_TOASTS = ("Sorry, something went wrong", "I'm a little busy")
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -109,7 +111,7 @@ async def _serve_emulator(ready: Path) -> None:
             timing = waiting.timing
             timing["calls"] += 1
             if (call.method == "answerCallbackQuery"
-                    and str(call.params.get("text", "")).startswith(SOMETHING_WENT_WRONG_PREFIX)):
+                    and str(call.params.get("text", "")).startswith(FAILED_TOASTS)):
                 timing["failed"] = True  # the handler raised; nothing else will come for this press
                 del self.waiting[chat_id]
                 waiting.done.set_result(None)
@@ -477,7 +479,7 @@ def report(args: argparse.Namespace, loads: tuple[float, float], contestants: li
         f"Telegram press -> reply, each bot, emulator and the runners in a process of its own; Tiptoe on {args.db}; "
         f"1 chat x {args.solo_presses} presses, {args.runners} chats x {args.presses} presses",
         "ms = press -> first edit/send to that chat (emulator's clock); next = press -> the next buttons;",
-        "per s = presses that worked / wall time (per s med: median of the rounds); failed = \"went wrong\" toasts;",
+        "per s = presses that worked / wall time (per s med: median of the rounds); failed = \"went wrong\"/\"busy\" toasts;",
         "cpu bot/emu/run = CPU ms per press of the bot's process, its emulator's, and the load generator's",
         f"machine: {os.cpu_count()} CPUs, load average {loads[0]:.2f} at the start, {loads[1]:.2f} at the end",
         "", aligned(table), "",

@@ -208,14 +208,12 @@ class Platforms:
 
 
 def platforms(app: App, settings: Settings, metrics: Metrics, web: WebServer) -> Platforms:
-    # Imported here so the terminal chat starts without loading both platforms' libraries.
-    from bot.discord.client import build_discord_client, discord_check, logged_in, run_discord
-    from bot.discord.delivery import DiscordDelivery
-    from bot.telegram.app import build_application, run_telegram, telegram_check
-    from bot.telegram.delivery import TelegramDelivery
-
+    # Each platform's library is imported only when its token is set (discord.py alone is ~16 MB).
     found = Platforms()
     if settings.telegram_token:
+        from bot.telegram.app import build_application, run_telegram, telegram_check
+        from bot.telegram.delivery import TelegramDelivery
+
         pacer = app.pacer("telegram", settings.telegram_token.get_secret_value(), TELEGRAM_RATE,
                           TELEGRAM_PER_CHAT_GAP, TELEGRAM_PER_CHAT_BURST)
         application = build_application(app.coach, settings, pacer=pacer, metrics=metrics)
@@ -225,6 +223,9 @@ def platforms(app: App, settings: Settings, metrics: Metrics, web: WebServer) ->
         found.limiters["telegram"] = pacer
         found.checks["telegram"] = telegram_check(application)
     if settings.discord_token:
+        from bot.discord.client import build_discord_client, discord_check, logged_in, run_discord
+        from bot.discord.delivery import DiscordDelivery
+
         pacer = app.pacer("discord", settings.discord_token.get_secret_value(), DISCORD_RATE)
         client = build_discord_client(app.coach, settings, sessions=app.sessions, metrics=metrics)
         found.tasks.append(lambda stop: run_discord(client, settings, stop))
