@@ -36,6 +36,10 @@ NAMEDATALEN = 64  # PostgreSQL truncates identifiers, application_name included,
 # A statement (or a wait for a lock) longer than this is cut off, so an update's handler can
 # still answer within Telegram's ~15 s callback window ("busy, try again") instead of hanging.
 STATEMENT_TIMEOUT_S = 5.0
+# PostgreSQL connections per process unless DATABASE_POOL_SIZE caps them: enough for the
+# updates PTB handles at once to rarely wait for one (or open one) at a morning's peak.
+POOL_SIZE, POOL_OVERFLOW = 10, 5
+POOL_RECYCLE_S = 300  # seconds; many hosts and proxies close connections idle for longer
 
 
 def sqlite_url(path: str | Path) -> str:
@@ -62,7 +66,8 @@ def make_engine(url: str, schema: str | None = None, *,
     the writer) and a busy timeout. PostgreSQL: with `schema`, every connection works in
     that schema (search_path), Alembic's version table included; the schema must exist.
     Either way a statement waits at most `statement_timeout` seconds. `pool_size` caps the
-    PostgreSQL connections this process opens (the server's max_connections is shared by all).
+    PostgreSQL connections this process opens (the server's max_connections is shared by all);
+    without it the pool keeps POOL_SIZE and opens up to POOL_OVERFLOW more at a peak.
     PostgreSQL connections name themselves after the schema (`application_name`).
     """
     url, connect_args = for_asyncpg(url)
@@ -81,8 +86,13 @@ def make_engine(url: str, schema: str | None = None, *,
     server_settings.setdefault("application_name", application_name(schema))  # an operator's own name wins
     if schema is not None:
         server_settings["search_path"] = schema
-    pool: dict[str, Any] = {} if pool_size is None else {"pool_size": pool_size, "max_overflow": 0}
-    return create_async_engine(url, connect_args=connect_args, pool_pre_ping=True, **pool)
+    # No pre-ping: it was a round trip on every checkout, half of a check-in's. A connection the
+    # server or a proxy dropped fails its first statement instead; SQLAlchemy then discards the
+    # pool's connections and the handler answers "busy, try again" (faults.is_busy). Recycling
+    # keeps connections younger than the idle limits hosts put on them.
+    pool: dict[str, Any] = ({"pool_size": POOL_SIZE, "max_overflow": POOL_OVERFLOW} if pool_size is None
+                            else {"pool_size": pool_size, "max_overflow": 0})
+    return create_async_engine(url, connect_args=connect_args, pool_recycle=POOL_RECYCLE_S, **pool)
 
 
 def _sqlite_setup(busy_timeout_ms: int):

@@ -10,8 +10,10 @@ hold's clearing is the one later write).
 
 from __future__ import annotations
 
+import asyncio
 from collections import OrderedDict
 from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -101,6 +103,7 @@ class SqlRunnerStore:
         self._planner = planner  # keeps reminder rows in step, in the same transaction
         self._cache: OrderedDict[str, Snapshot] = OrderedDict()
         self._cache_size = cache_size
+        self._writing = _write_turns(session_factory)
 
     async def load(self, key: str) -> Snapshot | None:
         """The runner's snapshot with their whole history (oldest first), or None if unknown.
@@ -168,7 +171,7 @@ class SqlRunnerStore:
         key = after.runner.key
         if before is not None and before.runner.key != key:
             raise ValueError(f"cannot save runner {key!r} over {before.runner.key!r}")
-        async with self._sessions.begin() as db:
+        async with self._writing, self._sessions.begin() as db:
             if before is None:
                 version = await _insert_runner(db, after)
             else:
@@ -189,14 +192,14 @@ class SqlRunnerStore:
         """Extend or repair one runner's reminder rows (the planner's periodic pass)."""
         if self._planner is None:
             return
-        async with self._sessions.begin() as db:
+        async with self._writing, self._sessions.begin() as db:
             row = await db.scalar(select(RunnerRow).where(RunnerRow.key == key).options(*_WHOLE_SNAPSHOT))
             if row is not None:
                 await self._planner.replan(db, snapshot_from_row(row), since)
 
     async def delete(self, key: str) -> None:
         """Erase everything stored for this runner, in every table, with any history set aside for them."""
-        async with self._sessions.begin() as db:
+        async with self._writing, self._sessions.begin() as db:
             keys, identities = await runner_family(db, key)
             # Children first. Explicit deletes, not only ON DELETE CASCADE, so this holds
             # on a SQLite connection without foreign keys on; every table with a
@@ -220,6 +223,18 @@ class SqlRunnerStore:
         async with self._sessions() as db:
             count = await db.scalar(select(func.count()).select_from(RunnerRow))
             return int(count or 0)
+
+
+def _write_turns(sessions: async_sessionmaker[AsyncSession]) -> AbstractAsyncContextManager[object]:
+    """SQLite: this store's writes take turns in the event loop.
+
+    SQLite has one writer at a time anyway. Without turns, 50 saves at once each waited for
+    the file's lock in its own thread (busy-waiting, up to the busy timeout: "database is
+    locked" under load) while holding a pooled connection; in turn, each save is quick.
+    PostgreSQL locks rows, so saves of different runners go side by side.
+    """
+    bind = sessions.kw.get("bind")
+    return asyncio.Lock() if bind is not None and bind.dialect.name == "sqlite" else nullcontext()
 
 
 def _adds_only(before: Snapshot | None, after: Snapshot) -> bool:
