@@ -394,6 +394,8 @@ async def contestant(name: str, kind: str, folder: Path, stack: AsyncExitStack, 
         from tests.conftest import START
 
         bot_args += ["--db-url", url, "--start", START.isoformat(), *(["--schema", schema] if schema else [])]
+        if args.profile and source == ROOT:
+            bot_args += ["--profile", str(Path(args.profile).resolve())]
     else:
         bot_args += ["--replies", json.dumps(replies)]
     bot, bot_ready = await start_process(f"{name}-bot", bot_args, folder, pythonpath=source)
@@ -545,6 +547,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--solo-presses", type=int, default=200, help="presses of the lone chat (default 200)")
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite", help="Tiptoe's database")
     parser.add_argument("--base", metavar="REV", help="also run Tiptoe at this git revision (before/after)")
+    parser.add_argument("--profile", metavar="FILE", help="cProfile Tiptoe's bot process (the whole run) into FILE")
     asyncio.run(main_async(parser.parse_args(argv)))
 
 

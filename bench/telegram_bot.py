@@ -136,8 +136,15 @@ def main() -> None:
     parser.add_argument("--schema")
     parser.add_argument("--start", help="Tiptoe's clock at start (ISO 8601 with a zone)")
     parser.add_argument("--replies", help="bare: sendMessage calls per press kind, as JSON")
+    parser.add_argument("--profile", help="cProfile the whole run into this file")
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    asyncio.run(main_async(parser.parse_args()))
+    args = parser.parse_args()
+    if args.profile:
+        import cProfile
+
+        cProfile.runctx("asyncio.run(main_async(args))", globals(), {"args": args}, args.profile)
+    else:
+        asyncio.run(main_async(args))
 
 
 if __name__ == "__main__":

@@ -94,6 +94,7 @@ async def open_app(database_url: str, clock: Clock, secret: bytes | None = None,
     """Migrate the database, then wire storage, charts, pictures, audio and the engine together."""
     engine = make_engine(database_url, schema=schema, pool_size=pool_size)
     pace = make_engine(database_url, schema=schema, pool_size=1) if engine.dialect.name == "postgresql" else None
+    store: SqlRunnerStore | None = None
     try:
         await upgrade_head(engine)
         sessions = make_session_factory(engine)
@@ -107,6 +108,8 @@ async def open_app(database_url: str, clock: Clock, secret: bytes | None = None,
         yield App(coach=coach, store=store, engine=engine, clock=clock, sessions=sessions, planner=planner,
                   pace_sessions=make_session_factory(pace) if pace is not None else None)
     finally:
+        if store is not None:
+            store.close()
         if pace is not None:
             await pace.dispose()
         await engine.dispose()

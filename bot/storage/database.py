@@ -15,7 +15,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event, insert, select
+from sqlalchemy import Engine, create_engine, event, insert, select
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import (
@@ -93,6 +93,17 @@ def make_engine(url: str, schema: str | None = None, *,
     pool: dict[str, Any] = ({"pool_size": POOL_SIZE, "max_overflow": POOL_OVERFLOW} if pool_size is None
                             else {"pool_size": pool_size, "max_overflow": 0})
     return create_async_engine(url, connect_args=connect_args, pool_recycle=POOL_RECYCLE_S, **pool)
+
+
+def sqlite_worker_engine(engine: AsyncEngine, statement_timeout: float = STATEMENT_TIMEOUT_S) -> Engine:
+    """The same SQLite file through the sqlite3 driver itself, for work run in a thread (worker.py).
+
+    One connection, set up as make_engine's are; it may be closed from another thread.
+    """
+    sync = create_engine(engine.url.set(drivername="sqlite+pysqlite"), pool_size=1, max_overflow=0,
+                         connect_args={"check_same_thread": False})
+    event.listen(sync, "connect", _sqlite_setup(int(statement_timeout * 1000)))
+    return sync
 
 
 def _sqlite_setup(busy_timeout_ms: int):

@@ -10,10 +10,8 @@ hold's clearing is the one later write).
 
 from __future__ import annotations
 
-import asyncio
 from collections import OrderedDict
-from collections.abc import Sequence
-from contextlib import AbstractAsyncContextManager, nullcontext
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -21,10 +19,9 @@ from typing import Any
 from sqlalchemy import bindparam, delete, func, insert, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from bot.reminders.planner import ReminderPlanner, reminder_inputs
-from bot.storage.database import single_statements
 from bot.storage.identities import (
     KEY_AND_VERSION_FOR,
     KEY_FOR,
@@ -43,6 +40,7 @@ from bot.storage.mapping import (
     session_columns,
     snapshot_from_row,
 )
+from bot.storage.worker import UnitsOfWork
 from bot.storage.tables import (
     Base,
     DialogueRow,
@@ -94,16 +92,21 @@ class SqlRunnerStore:
     Snapshots this process saved or loaded are kept (they are immutable values); a load
     then only asks the database for the runner's version, and rebuilds the snapshot from
     its rows when another process moved it on. That turns the seven reads of a load into
-    one for a runner in the middle of a session.
+    one for a runner in the middle of a session. A load and a save are each one unit of
+    work handed to the database at once (worker.py).
     """
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession],
                  planner: ReminderPlanner | None = None, cache_size: int = CACHE_SIZE) -> None:
         self._sessions = session_factory
+        self._units = UnitsOfWork(session_factory)
         self._planner = planner  # keeps reminder rows in step, in the same transaction
         self._cache: OrderedDict[str, Snapshot] = OrderedDict()
         self._cache_size = cache_size
-        self._writing = _write_turns(session_factory)
+
+    def close(self) -> None:
+        """Release what the store opened itself (SQLite: its thread and connection)."""
+        self._units.close()
 
     async def load(self, key: str) -> Snapshot | None:
         """The runner's snapshot with their whole history (oldest first), or None if unknown.
@@ -112,46 +115,44 @@ class SqlRunnerStore:
         if a save lands mid-load, the next save from this snapshot fails and reloads.
         """
         cached = self._cache.get(key)
-        async with single_statements(self._sessions) as db:
-            if cached is not None:
-                version = await db.scalar(_VERSION_OF, {"key": key})
-                if version == cached.version:
-                    self._cache.move_to_end(key)
-                    return cached
-            row = await db.scalar(select(RunnerRow).where(RunnerRow.key == key).options(*_WHOLE_SNAPSHOT))
-        if row is None:
-            self._cache.pop(key, None)
-            return None
-        snapshot = snapshot_from_row(row)
-        self._remember(snapshot)
-        return snapshot
+        found = await self._units.read(_load, key, cached.version if cached is not None else None)
+        if found is UNCHANGED and cached is not None:
+            self._cache.move_to_end(key)
+            return cached
+        return self._loaded(key, found)
 
     async def load_for(self, user: UserRef) -> Snapshot | None:
         """The snapshot of the runner this identity belongs to; one query when it is cached."""
-        async with single_statements(self._sessions) as db:
-            found = (await db.execute(KEY_AND_VERSION_FOR, identity_params(user))).first()
-            if found is None:
-                return None
-            cached = self._cache.get(found.key)
-            if cached is not None and cached.version == found.version:
-                self._cache.move_to_end(found.key)
-                return cached
-            row = await db.scalar(select(RunnerRow).where(RunnerRow.key == found.key).options(*_WHOLE_SNAPSHOT))
-        if row is None:  # deleted between the two reads
-            self._cache.pop(found.key, None)
+        found = await self._units.read(_load_for, identity_params(user), self._cached_version)
+        if found is None:
             return None
-        snapshot = snapshot_from_row(row)
-        self._remember(snapshot)
-        return snapshot
+        key, snapshot = found
+        if snapshot is UNCHANGED:
+            cached = self._cache.get(key)
+            if cached is None:  # dropped from the cache meanwhile
+                return await self.load(key)
+            self._cache.move_to_end(key)
+            return cached
+        return self._loaded(key, snapshot)
 
     async def key_for(self, user: UserRef) -> str:
-        async with single_statements(self._sessions) as db:
-            return await db.scalar(KEY_FOR, identity_params(user))
+        return await self._units.read(_key_for, identity_params(user))
 
     def forget(self, *keys: str) -> None:
         """Drop cached snapshots another writer (the link registry) has changed."""
         for key in keys:
             self._cache.pop(key, None)
+
+    def _cached_version(self, key: str) -> int | None:
+        cached = self._cache.get(key)
+        return cached.version if cached is not None else None
+
+    def _loaded(self, key: str, snapshot: Snapshot | None) -> Snapshot | None:
+        if snapshot is None:  # unknown, or deleted between two reads
+            self._cache.pop(key, None)
+            return None
+        self._remember(snapshot)
+        return snapshot
 
     def _remember(self, snapshot: Snapshot) -> None:
         self._cache[snapshot.runner.key] = snapshot
@@ -171,35 +172,36 @@ class SqlRunnerStore:
         key = after.runner.key
         if before is not None and before.runner.key != key:
             raise ValueError(f"cannot save runner {key!r} over {before.runner.key!r}")
-        async with self._writing, self._sessions.begin() as db:
-            if before is None:
-                version = await _insert_runner(db, after)
-            else:
-                version = await _update_runner(db, before, after)
-            await _write_dialogue(db, before, after)
-            await write_identity_chats(db, before, after)
-            history_before = before.history if before is not None else History()
-            await _insert_new_history(db, key, history_before, after.history)
-            if self._planner is not None and reminder_inputs(before) != reminder_inputs(after):
-                await self._planner.replan(db, after)
+        version = await self._units.write(self._save, before, after)
         if _adds_only(before, after):
             self._remember(replace(after, version=version))
         else:  # `after` dropped recorded facts, which stay stored: the next load reads the rows
             self._cache.pop(key, None)
         return version
 
+    def _save(self, db: Session, before: Snapshot | None, after: Snapshot) -> int:
+        version = _insert_runner(db, after) if before is None else _update_runner(db, before, after)
+        _write_dialogue(db, before, after)
+        write_identity_chats(db, before, after)
+        _insert_new_history(db, after.runner.key, before.history if before is not None else History(), after.history)
+        if self._planner is not None and reminder_inputs(before) != reminder_inputs(after):
+            self._planner.replan(db, after)
+        return version
+
     async def replan(self, key: str, since: datetime | None = None) -> None:
         """Extend or repair one runner's reminder rows (the planner's periodic pass)."""
-        if self._planner is None:
-            return
-        async with self._writing, self._sessions.begin() as db:
-            row = await db.scalar(select(RunnerRow).where(RunnerRow.key == key).options(*_WHOLE_SNAPSHOT))
-            if row is not None:
-                await self._planner.replan(db, snapshot_from_row(row), since)
+        if self._planner is not None:
+            await self._units.write(self._replan, key, since)
+
+    def _replan(self, db: Session, key: str, since: datetime | None) -> None:
+        assert self._planner is not None
+        snapshot = _whole_snapshot(db, key)
+        if snapshot is not None:
+            self._planner.replan(db, snapshot, since)
 
     async def delete(self, key: str) -> None:
         """Erase everything stored for this runner, in every table, with any history set aside for them."""
-        async with self._writing, self._sessions.begin() as db:
+        async with self._sessions.begin() as db:
             keys, identities = await runner_family(db, key)
             # Children first. Explicit deletes, not only ON DELETE CASCADE, so this holds
             # on a SQLite connection without foreign keys on; every table with a
@@ -225,16 +227,38 @@ class SqlRunnerStore:
             return int(count or 0)
 
 
-def _write_turns(sessions: async_sessionmaker[AsyncSession]) -> AbstractAsyncContextManager[object]:
-    """SQLite: this store's writes take turns in the event loop.
+# ---- the units of work (synchronous, on one Session: see worker.py) -----------------------------
 
-    SQLite has one writer at a time anyway. Without turns, 50 saves at once each waited for
-    the file's lock in its own thread (busy-waiting, up to the busy timeout: "database is
-    locked" under load) while holding a pooled connection; in turn, each save is quick.
-    PostgreSQL locks rows, so saves of different runners go side by side.
-    """
-    bind = sessions.kw.get("bind")
-    return asyncio.Lock() if bind is not None and bind.dialect.name == "sqlite" else nullcontext()
+class _Unchanged:
+    """What a load answers when the cached snapshot is still the stored one."""
+
+
+UNCHANGED: Any = _Unchanged()
+
+
+def _whole_snapshot(db: Session, key: str) -> Snapshot | None:
+    row = db.scalar(select(RunnerRow).where(RunnerRow.key == key).options(*_WHOLE_SNAPSHOT))
+    return snapshot_from_row(row) if row is not None else None
+
+
+def _load(db: Session, key: str, cached_version: int | None) -> Snapshot | None:
+    if cached_version is not None and db.scalar(_VERSION_OF, {"key": key}) == cached_version:
+        return UNCHANGED
+    return _whole_snapshot(db, key)
+
+
+def _load_for(db: Session, params: dict[str, str],
+              cached_version: Callable[[str], int | None]) -> tuple[str, Snapshot | None] | None:
+    found = db.execute(KEY_AND_VERSION_FOR, params).first()
+    if found is None:
+        return None
+    if cached_version(found.key) == found.version:
+        return found.key, UNCHANGED
+    return found.key, _whole_snapshot(db, found.key)
+
+
+def _key_for(db: Session, params: dict[str, str]) -> str:
+    return db.scalar(KEY_FOR, params)
 
 
 def _adds_only(before: Snapshot | None, after: Snapshot) -> bool:
@@ -261,38 +285,38 @@ def _hold_rewritten(old: Hold, new: Hold) -> bool:
         old.cleared_at is not None and new.cleared_at != old.cleared_at)
 
 
-async def _insert_runner(db: AsyncSession, after: Snapshot) -> int:
+def _insert_runner(db: Session, after: Snapshot) -> int:
     try:
         columns = runner_columns(after.runner)
-        await db.execute(insert(RunnerRow).values(**columns, version=FIRST_VERSION))
+        db.execute(insert(RunnerRow).values(**columns, version=FIRST_VERSION))
     except IntegrityError as error:  # another event created the same runner first
         raise ConcurrentUpdate(after.runner.key) from error
     return FIRST_VERSION
 
 
-async def _update_runner(db: AsyncSession, before: Snapshot, after: Snapshot) -> int:
+def _update_runner(db: Session, before: Snapshot, after: Snapshot) -> int:
     # The WHERE on version is the whole concurrency check: the row lock it takes also
     # serialises every other write of this save against a competing one.
     columns = runner_columns(after.runner)
-    result = await db.execute(_UPDATE_RUNNER, {**columns, "b_key": columns.pop("key"), "b_version": before.version})
+    result = db.execute(_UPDATE_RUNNER, {**columns, "b_key": columns.pop("key"), "b_version": before.version})
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise ConcurrentUpdate(after.runner.key)
     return before.version + 1
 
 
-async def _write_dialogue(db: AsyncSession, before: Snapshot | None, after: Snapshot) -> None:
+def _write_dialogue(db: Session, before: Snapshot | None, after: Snapshot) -> None:
     columns = dialogue_columns(after.runner.key, after.dialogue)
     if before is not None:
         if before.dialogue == after.dialogue:
             return
-        result = await db.execute(_UPDATE_DIALOGUE, {**columns, "b_key": columns.pop("runner_key")})
+        result = db.execute(_UPDATE_DIALOGUE, {**columns, "b_key": columns.pop("runner_key")})
         if result.rowcount == 1:  # type: ignore[attr-defined]
             return
     # A new runner, or one whose row was never written: the runner row lock makes this safe.
-    await db.execute(insert(_DIALOGUES), columns)
+    db.execute(insert(_DIALOGUES), columns)
 
 
-async def _insert_new_history(db: AsyncSession, key: str, before: History, after: History) -> None:
+def _insert_new_history(db: Session, key: str, before: History, after: History) -> None:
     """Write what `after` adds to `before`; what `before` had stays exactly as stored."""
     sessions_before = {session.number: session for session in before.sessions}
     new_sessions: list[dict[str, Any]] = []
@@ -304,7 +328,7 @@ async def _insert_new_history(db: AsyncSession, key: str, before: History, after
         if old is None:
             new_sessions.append(columns)
         elif columns != session_columns(key, old):  # status, readiness, end moved on
-            await db.execute(_UPDATE_SESSION, {**columns, "b_key": columns.pop("runner_key"),
+            db.execute(_UPDATE_SESSION, {**columns, "b_key": columns.pop("runner_key"),
                                                "b_number": columns.pop("number")})
         recorded = {result.exercise for result in old.results} if old else set()
         new_results.extend(
@@ -324,18 +348,16 @@ async def _insert_new_history(db: AsyncSession, key: str, before: History, after
     for hold in after.holds:  # a hold is written once, then only its clearing
         old_hold = holds_before.get(hold.number)
         if old_hold is not None and old_hold.cleared_at is None and hold.cleared_at is not None:
-            await db.execute(_CLEAR_HOLD, {"cleared_at": hold.cleared_at, "b_key": key, "b_number": hold.number})
+            db.execute(_CLEAR_HOLD, {"cleared_at": hold.cleared_at, "b_key": key, "b_number": hold.number})
     # Parents before children, for the foreign keys.
-    await _insert_rows(db, SessionRow, new_sessions)
-    await _insert_rows(db, ExerciseResultRow, new_results)
-    await _insert_rows(db, MorningCheckRow, new_mornings)
-    await _insert_rows(db, LevelChangeRow, [level_change_columns(key, c) for c in new_changes])
-    await _insert_rows(db, SelfTestRow, [self_test_columns(key, t) for t in new_tests])
-    await _insert_rows(db, HoldRow, [hold_columns(key, h) for h in new_holds])
+    _insert_rows(db, SessionRow, new_sessions)
+    _insert_rows(db, ExerciseResultRow, new_results)
+    _insert_rows(db, MorningCheckRow, new_mornings)
+    _insert_rows(db, LevelChangeRow, [level_change_columns(key, c) for c in new_changes])
+    _insert_rows(db, SelfTestRow, [self_test_columns(key, t) for t in new_tests])
+    _insert_rows(db, HoldRow, [hold_columns(key, h) for h in new_holds])
 
 
-async def _insert_rows(
-    db: AsyncSession, row_class: type[Base], rows: Sequence[dict[str, Any]]
-) -> None:
+def _insert_rows(db: Session, row_class: type[Base], rows: Sequence[dict[str, Any]]) -> None:
     if rows:
-        await db.execute(insert(row_class.__table__), list(rows))
+        db.execute(insert(row_class.__table__), list(rows))
