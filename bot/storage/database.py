@@ -7,17 +7,16 @@ alembic.ini); its scripts live in the project's `migrations/` folder.
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, insert, select
+from sqlalchemy import Engine, create_engine, event, insert, select, text
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -28,6 +27,9 @@ from sqlalchemy.ext.asyncio import (
 from bot.private_files import create_private
 from bot.storage.tables import AppMetaRow
 from bot.storage.urls import for_asyncpg
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 APP_SECRET_NAME = "button_secret"  # app_meta row holding the key that signs button payloads
@@ -139,6 +141,8 @@ async def single_statements(sessions: async_sessionmaker[AsyncSession]) -> Async
 
 def alembic_config() -> Config:
     """Alembic's configuration, in code: the scripts in `migrations/`, nothing else."""
+    from alembic.config import Config  # Alembic costs ~0.5 s of CPU to import: only when migrating
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("path_separator", "os")
@@ -150,12 +154,43 @@ async def upgrade_head(engine: AsyncEngine) -> None:
 
     Safe to run from many processes at once: on PostgreSQL migrations/env.py takes an
     advisory lock first, so one migrates and the others then find the schema at head.
+    A database already at head costs one query, and Alembic is not even imported.
     """
+    if await _at_head(engine):
+        return
     async with engine.begin() as connection:
         await connection.run_sync(_upgrade_head_on)
 
 
+_REVISION_LINE = re.compile(r"^(revision|down_revision)\b[^=\n]*=(.*)$", re.MULTILINE)
+
+
+def head_revisions() -> frozenset[str]:
+    """The newest migrations: those no other script names as its down_revision.
+
+    Read from the scripts' own `revision = ...` lines, without Alembic (tests/storage/
+    test_migrations.py checks this agrees with Alembic's ScriptDirectory).
+    """
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for script in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        for name, value in _REVISION_LINE.findall(script.read_text()):
+            (revisions if name == "revision" else parents).update(re.findall(r"[\"']([^\"']+)[\"']", value))
+    return frozenset(revisions - parents)
+
+
+async def _at_head(engine: AsyncEngine) -> bool:
+    try:
+        async with engine.connect() as connection:
+            stored = set((await connection.execute(text("SELECT version_num FROM alembic_version"))).scalars())
+    except DBAPIError:  # no version table: a new database
+        return False
+    return stored == head_revisions()
+
+
 def _upgrade_head_on(connection: Connection) -> None:
+    from alembic import command
+
     config = alembic_config()
     config.attributes["connection"] = connection  # migrations/env.py uses it as given
     command.upgrade(config, "head")
