@@ -97,12 +97,13 @@ def make_engine(url: str, schema: str | None = None, *,
     return create_async_engine(url, connect_args=connect_args, pool_recycle=POOL_RECYCLE_S, **pool)
 
 
-def sqlite_worker_engine(engine: AsyncEngine, statement_timeout: float = STATEMENT_TIMEOUT_S) -> Engine:
-    """The same SQLite file through the sqlite3 driver itself, for work run in a thread (worker.py).
+def sqlite_worker_engine(engine: AsyncEngine, connections: int,
+                         statement_timeout: float = STATEMENT_TIMEOUT_S) -> Engine:
+    """The same SQLite file through the sqlite3 driver itself, for work run in threads (worker.py).
 
-    One connection, set up as make_engine's are; it may be closed from another thread.
+    Connections are set up as make_engine's are; any of the threads may use any of them.
     """
-    sync = create_engine(engine.url.set(drivername="sqlite+pysqlite"), pool_size=1, max_overflow=0,
+    sync = create_engine(engine.url.set(drivername="sqlite+pysqlite"), pool_size=connections, max_overflow=0,
                          connect_args={"check_same_thread": False})
     event.listen(sync, "connect", _sqlite_setup(int(statement_timeout * 1000)))
     return sync
