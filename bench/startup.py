@@ -8,7 +8,8 @@ real `tiptoe run` process (its own interpreter, output to a file) starts with on
 TELEGRAM_TOKEN set, against the project's Bot API emulator (in this process: it only
 waits). From /proc: the process's CPU time (user + system) when the emulator sees its
 first getUpdates arrives, and its peak resident memory (VmHWM) then and after `--idle` seconds of
-polling (a dispatcher tick and planning pass included). Also: which of matplotlib, numpy,
+polling (a dispatcher tick and planning pass included). `--source` runs Tiptoe from another
+checkout (the database is seeded and migrated by this one). Also: which of matplotlib, numpy,
 discord and PIL the process imported by then (`-X importtime`, on stderr into its log).
 """
 
@@ -52,10 +53,10 @@ def imported(log: str) -> set[str]:
     return {name.split(".")[0] for name in IMPORTED.findall(log)}
 
 
-async def one_start(database, folder: Path, idle: float, attempt: int) -> dict[str, object]:
+async def one_start(database, folder: Path, idle: float, attempt: int, source: Path) -> dict[str, object]:
     async with FakeTelegram() as tg:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "TELEGRAM_", "DISCORD_"))}
-        env.update(PYTHONPATH=str(ROOT), TELEGRAM_TOKEN=tg.token, TELEGRAM_API_URL=tg.url,
+        env.update(PYTHONPATH=str(source), TELEGRAM_TOKEN=tg.token, TELEGRAM_API_URL=tg.url,
                    DATABASE_URL=database.url, LOG_LEVEL="WARNING")
         if database.schema:
             env["DATABASE_SCHEMA"] = database.schema
@@ -90,8 +91,8 @@ async def main_async(args: argparse.Namespace) -> None:
         folder = Path(temp)
         async with open_database(args.db, folder) as database:
             rows = await seed_scale(database.session_factory, args.runners, datetime.now(UTC))
-            runs = [await one_start(database, folder, args.idle, n) for n in range(args.repeat)]
-    print(f"`tiptoe run` (Telegram token only) on {args.db} with {args.runners:,} runners ({rows:,} reminder rows); "
+            runs = [await one_start(database, folder, args.idle, n, args.source.resolve()) for n in range(args.repeat)]
+    print(f"`tiptoe run` from {args.source} (Telegram token only) on {args.db} with {args.runners:,} runners ({rows:,} reminder rows); "
           f"median of {args.repeat}; load average {load:.2f} at the start, {os.getloadavg()[0]:.2f} at the end")
     for key, goal in (("cpu s", "goal <= 1.0"), ("wall s", ""), ("peak MiB", "goal <= 100"),
                       ("peak MiB idle", f"after {args.idle:g} s polling; goal <= 100"),
@@ -108,6 +109,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--idle", type=float, default=5.0, help="seconds of polling before the last reading")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--source", type=Path, default=ROOT,
+                        help="run Tiptoe from this checkout (e.g. a git worktree of main: before/after)")
     asyncio.run(main_async(parser.parse_args(argv)))
 
 
