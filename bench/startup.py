@@ -10,7 +10,7 @@ waits). From /proc: the process's CPU time (user + system) when the emulator see
 first getUpdates arrives, and its peak resident memory (VmHWM) then and after `--idle` seconds of
 polling (a dispatcher tick and planning pass included). `--source` runs Tiptoe from another
 checkout (the database is seeded and migrated by this one). Also: which of matplotlib, numpy,
-discord and PIL the process imported by then (`-X importtime`, on stderr into its log).
+PIL, discord and aiohttp the process imported by then (`-X importtime`, on stderr into its log).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from tests.storage.backends import open_database
 
 ROOT = Path(__file__).resolve().parents[1]
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-HEAVY = ("matplotlib", "numpy", "PIL", "discord")
+HEAVY = ("matplotlib", "numpy", "PIL", "discord", "aiohttp")
 IMPORTED = re.compile(r"^import time:\s+\d+ \|\s+\d+ \|\s*(\S+)$", re.MULTILINE)
 START_TIMEOUT_S = 120.0
 

@@ -241,10 +241,10 @@ def platforms(app: App, settings: Settings, metrics: Metrics, web: WebServer) ->
 
 def with_shared_webhook_secret(settings: Settings, app: App) -> Settings:
     """Webhook workers on one database derive the same secret when none is set (see telegram/webhook.py)."""
-    from bot.telegram.webhook import derived_secret
-
     if not settings.telegram_webhook_url or settings.telegram_webhook_secret is not None:
         return settings
+    from bot.telegram.webhook import derived_secret  # aiohttp comes with it: only for a webhook
+
     secret = derived_secret(app.coach.services.signer.secret)
     return settings.model_copy(update={"telegram_webhook_secret": SecretStr(secret)})
 
