@@ -394,6 +394,7 @@ async def contestant(name: str, kind: str, folder: Path, stack: AsyncExitStack, 
         from tests.conftest import START
 
         bot_args += ["--db-url", url, "--start", START.isoformat(), *(["--schema", schema] if schema else [])]
+        bot_args += ["--pace", args.pace]
         if args.profile and source == ROOT:
             bot_args += ["--profile", str(Path(args.profile).resolve())]
     else:
@@ -548,6 +549,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite", help="Tiptoe's database")
     parser.add_argument("--base", metavar="REV", help="also run Tiptoe at this git revision (before/after)")
     parser.add_argument("--profile", metavar="FILE", help="cProfile Tiptoe's bot process (the whole run) into FILE")
+    parser.add_argument("--pace", choices=("as-run", "local"), default="as-run",
+                        help="Tiptoe's pacer: as `tiptoe run` has it (on PostgreSQL the pace row every "
+                             "process shares: a round trip per message), or this process's own")
     asyncio.run(main_async(parser.parse_args(argv)))
 
 

@@ -52,7 +52,7 @@ async def serve(application, settings, stop: asyncio.Event, ready: Path) -> None
 async def run_tiptoe(args: argparse.Namespace, stop: asyncio.Event) -> None:
     from bot.clock import ManualClock
     from bot.main import open_app
-    from bot.reminders.limiter import TELEGRAM_PER_CHAT_BURST, TELEGRAM_PER_CHAT_GAP
+    from bot.reminders.limiter import TELEGRAM_PER_CHAT_BURST, TELEGRAM_PER_CHAT_GAP, RateLimiter
     from bot.telegram import build_application
 
     clock = ManualClock(datetime.fromisoformat(args.start))
@@ -69,7 +69,10 @@ async def run_tiptoe(args: argparse.Namespace, stop: asyncio.Event) -> None:
         # Paced as `tiptoe run` paces (on PostgreSQL the pace row every process shares), but at a rate
         # that never makes a press wait: Telegram's ~30 messages/s would cap both bots alike, and the
         # bench measures what Tiptoe itself costs.
-        pacer = app.pacer("telegram", args.token, UNLIMITED_RATE, TELEGRAM_PER_CHAT_GAP, TELEGRAM_PER_CHAT_BURST)
+        if args.pace == "local":  # this process's pacer even on PostgreSQL: what the shared pace costs
+            pacer = RateLimiter(UNLIMITED_RATE, TELEGRAM_PER_CHAT_GAP, TELEGRAM_PER_CHAT_BURST)
+        else:
+            pacer = app.pacer("telegram", args.token, UNLIMITED_RATE, TELEGRAM_PER_CHAT_GAP, TELEGRAM_PER_CHAT_BURST)
         await serve(build_application(app.coach, settings, pacer=pacer), settings, stop, Path(args.ready))
 
 
@@ -137,6 +140,8 @@ def main() -> None:
     parser.add_argument("--start", help="Tiptoe's clock at start (ISO 8601 with a zone)")
     parser.add_argument("--replies", help="bare: sendMessage calls per press kind, as JSON")
     parser.add_argument("--profile", help="cProfile the whole run into this file")
+    parser.add_argument("--pace", choices=("as-run", "local"), default="as-run",
+                        help="Tiptoe's pacer: as `tiptoe run` has it (shared on PostgreSQL), or this process's")
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     args = parser.parse_args()
     if args.profile:
