@@ -91,9 +91,10 @@ async def main_async(args: argparse.Namespace) -> None:
         folder = Path(temp)
         async with open_database(args.db, folder) as database:
             rows = await seed_scale(database.session_factory, args.runners, datetime.now(UTC))
-            runs = [await one_start(database, folder, args.idle, n, args.source.resolve()) for n in range(args.repeat)]
-    print(f"`tiptoe run` from {args.source} (Telegram token only) on {args.db} with {args.runners:,} runners ({rows:,} reminder rows); "
-          f"median of {args.repeat}; load average {load:.2f} at the start, {os.getloadavg()[0]:.2f} at the end")
+            runs = [await one_start(database, folder, args.idle, n, args.source.resolve())
+                    for n in range(args.repeat)]
+    print(f"`tiptoe run` from {args.source} (Telegram token only) on {args.db} with {args.runners:,} runners "
+          f"({rows:,} reminder rows); median of {args.repeat}; load average {load:.2f} at the start, {os.getloadavg()[0]:.2f} at the end")
     for key, goal in (("cpu s", "goal <= 1.0"), ("wall s", ""), ("peak MiB", "goal <= 100"),
                       ("peak MiB idle", f"after {args.idle:g} s polling; goal <= 100"),
                       ("cpu s idle", f"after {args.idle:g} s polling")):

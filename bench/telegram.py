@@ -482,7 +482,8 @@ def report(args: argparse.Namespace, loads: tuple[float, float], contestants: li
         f"Telegram press -> reply, each bot, emulator and the runners in a process of its own; Tiptoe on {args.db}; "
         f"1 chat x {args.solo_presses} presses, {args.runners} chats x {args.presses} presses",
         "ms = press -> first edit/send to that chat (emulator's clock); next = press -> the next buttons;",
-        "per s = presses that worked / wall time (per s med: median of the rounds); failed = \"went wrong\"/\"busy\" toasts;",
+        "per s = presses that worked / wall time (per s med: median of the rounds);",
+        "failed = \"went wrong\" or \"busy\" toasts (the runner tapped again);",
         "cpu bot/emu/run = CPU ms per press of the bot's process, its emulator's, and the load generator's",
         f"machine: {os.cpu_count()} CPUs, load average {loads[0]:.2f} at the start, {loads[1]:.2f} at the end",
         "", aligned(table), "",

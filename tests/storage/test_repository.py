@@ -577,8 +577,8 @@ async def test_connections_the_server_dropped_cost_one_busy_answer_then_work(tmp
         admin = make_engine(POSTGRES_URL, pool_size=1)
         try:
             async with admin.begin() as connection:
-                ended = await connection.scalar(
-                    text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = :name"),
+                ended = await connection.scalar(text(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = :name"),
                     {"name": application_name(database.schema)})
         finally:
             await admin.dispose()
