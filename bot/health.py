@@ -13,13 +13,16 @@ import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
-from aiohttp import web
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.http_server import WebServer
 from bot.metrics import CONTENT_TYPE, Metrics
+
+if TYPE_CHECKING:  # imported by the handlers: only a process with METRICS_PORT serves these
+    from aiohttp import web
 
 log = logging.getLogger(__name__)
 
@@ -52,11 +55,15 @@ class Health:
             return type(error).__name__
 
     async def healthz(self, request: web.Request) -> web.Response:
+        from aiohttp import web
+
         healthy, checks = await self.report()
         body = json.dumps({"status": "ok" if healthy else "failing", "checks": checks})
         return web.Response(text=body, status=200 if healthy else 503, content_type="application/json")
 
     async def metrics_page(self, request: web.Request) -> web.Response:
+        from aiohttp import web
+
         return web.Response(body=self.metrics.render(), headers={"Content-Type": CONTENT_TYPE})
 
     def serve_on(self, server: WebServer, port: int) -> None:

@@ -8,10 +8,12 @@ port that /metrics already uses when TELEGRAM_WEBHOOK_PORT = METRICS_PORT.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
-from aiohttp import web
+if TYPE_CHECKING:  # aiohttp is imported when a port opens: most processes never serve HTTP
+    from aiohttp import web
 
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+Handler = Callable[["web.Request"], Awaitable["web.StreamResponse"]]
 MAX_BODY_BYTES = 1024 * 1024  # an update is a few kB; refuse anything absurd early
 SHUTDOWN_TIMEOUT_S = 2.0
 
@@ -28,6 +30,8 @@ class WebServer:
         """Start serving `port` (once; a second call for the same port does nothing)."""
         if port in self._runners:
             return
+        from aiohttp import web
+
         app = web.Application(client_max_size=MAX_BODY_BYTES)
         app.router.add_route("*", "/{tail:.*}", self._dispatcher_for(port))
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=SHUTDOWN_TIMEOUT_S)
@@ -41,6 +45,8 @@ class WebServer:
         self._runners.clear()
 
     def _dispatcher_for(self, port: int) -> Handler:
+        from aiohttp import web
+
         async def dispatch(request: web.Request) -> web.StreamResponse:
             handler = self._routes.get(port, {}).get((request.method, request.path))
             if handler is None:

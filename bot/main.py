@@ -94,6 +94,7 @@ async def open_app(database_url: str, clock: Clock, secret: bytes | None = None,
     """Migrate the database, then wire storage, charts, pictures, audio and the engine together."""
     engine = make_engine(database_url, schema=schema, pool_size=pool_size)
     pace = make_engine(database_url, schema=schema, pool_size=1) if engine.dialect.name == "postgresql" else None
+    store: SqlRunnerStore | None = None
     try:
         await upgrade_head(engine)
         sessions = make_session_factory(engine)
@@ -107,6 +108,8 @@ async def open_app(database_url: str, clock: Clock, secret: bytes | None = None,
         yield App(coach=coach, store=store, engine=engine, clock=clock, sessions=sessions, planner=planner,
                   pace_sessions=make_session_factory(pace) if pace is not None else None)
     finally:
+        if store is not None:
+            store.close()
         if pace is not None:
             await pace.dispose()
         await engine.dispose()
@@ -208,14 +211,12 @@ class Platforms:
 
 
 def platforms(app: App, settings: Settings, metrics: Metrics, web: WebServer) -> Platforms:
-    # Imported here so the terminal chat starts without loading both platforms' libraries.
-    from bot.discord.client import build_discord_client, discord_check, logged_in, run_discord
-    from bot.discord.delivery import DiscordDelivery
-    from bot.telegram.app import build_application, run_telegram, telegram_check
-    from bot.telegram.delivery import TelegramDelivery
-
+    # Each platform's library is imported only when its token is set (discord.py alone is ~16 MB).
     found = Platforms()
     if settings.telegram_token:
+        from bot.telegram.app import build_application, run_telegram, telegram_check
+        from bot.telegram.delivery import TelegramDelivery
+
         pacer = app.pacer("telegram", settings.telegram_token.get_secret_value(), TELEGRAM_RATE,
                           TELEGRAM_PER_CHAT_GAP, TELEGRAM_PER_CHAT_BURST)
         application = build_application(app.coach, settings, pacer=pacer, metrics=metrics)
@@ -225,6 +226,9 @@ def platforms(app: App, settings: Settings, metrics: Metrics, web: WebServer) ->
         found.limiters["telegram"] = pacer
         found.checks["telegram"] = telegram_check(application)
     if settings.discord_token:
+        from bot.discord.client import build_discord_client, discord_check, logged_in, run_discord
+        from bot.discord.delivery import DiscordDelivery
+
         pacer = app.pacer("discord", settings.discord_token.get_secret_value(), DISCORD_RATE)
         client = build_discord_client(app.coach, settings, sessions=app.sessions, metrics=metrics)
         found.tasks.append(lambda stop: run_discord(client, settings, stop))
@@ -237,10 +241,10 @@ def platforms(app: App, settings: Settings, metrics: Metrics, web: WebServer) ->
 
 def with_shared_webhook_secret(settings: Settings, app: App) -> Settings:
     """Webhook workers on one database derive the same secret when none is set (see telegram/webhook.py)."""
-    from bot.telegram.webhook import derived_secret
-
     if not settings.telegram_webhook_url or settings.telegram_webhook_secret is not None:
         return settings
+    from bot.telegram.webhook import derived_secret  # aiohttp comes with it: only for a webhook
+
     secret = derived_secret(app.coach.services.signer.secret)
     return settings.model_copy(update={"telegram_webhook_secret": SecretStr(secret)})
 

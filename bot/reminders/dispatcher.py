@@ -193,9 +193,9 @@ class Dispatcher:
     async def _lookahead(self, platform: str, rate: float, now: datetime) -> timedelta:
         """How early to start so a burst due at one minute is all out by then.
 
-        With N pending in the early window and a pace of `rate`, sending takes N / rate
-        seconds, so start that long before; at most `early_window`, and not at all when
-        there is no backlog (a lone reminder goes out at its due time).
+        With N pending in the early window and a pace of `rate`, the last of them goes out
+        (N - 1) / rate seconds after the first, so start that long before; at most
+        `early_window`, and not at all for a lone reminder (it goes out at its due time).
         """
         async with single_statements(self._sessions) as db:
             # Claimed rows count too: they are in flight and still take their share of the pace.
@@ -205,7 +205,7 @@ class Dispatcher:
                        ReminderRow.due_at <= now + self.config.early_window))
         self.metrics.reminder_backlog.labels(platform).set(backlog or 0)
         # Plan on a little less than the limiter's pace: retries and a busy loop lose some.
-        seconds = (backlog or 0) / (rate * PACE_ACHIEVED)
+        seconds = max(0, (backlog or 0) - 1) / (rate * PACE_ACHIEVED)
         return min(self.config.early_window, timedelta(seconds=seconds))
 
     async def _deliver(self, platform: str, row: Claimed) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import and_, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from bot.storage.tables import ReminderRow, RunnerRow
 from core.linking import reminder_chats
@@ -45,8 +46,11 @@ def reminder_inputs(snapshot: Snapshot | None) -> tuple[Any, ...] | None:
 class ReminderPlanner:
     clock: Clock
 
-    async def replan(self, db: AsyncSession, snapshot: Snapshot, since: datetime | None = None) -> None:
-        """Make the runner's rows match their snapshot from `since` (default now) to now + HORIZON."""
+    def replan(self, db: Session, snapshot: Snapshot, since: datetime | None = None) -> None:
+        """Make the runner's rows match their snapshot from `since` (default now) to now + HORIZON.
+
+        Synchronous: it runs inside the store's unit of work (bot/storage/worker.py).
+        """
         now = self.clock.now()
         start, end = (since or now), now + HORIZON
         runner = snapshot.runner
@@ -54,7 +58,7 @@ class ReminderPlanner:
         chats = dict(reminder_chats(runner))
         desired = {(r.kind.value, r.local_date, platform): r
                    for r in due_reminders(runner, snapshot.history, start - LOOKBACK, end) for platform in chats}
-        existing = (await db.execute(
+        existing = (db.execute(
             select(ReminderRow.id, ReminderRow.kind, ReminderRow.local_date, ReminderRow.platform,
                    ReminderRow.chat_id, ReminderRow.due_at, ReminderRow.status)
             .where(ReminderRow.runner_key == runner.key, ReminderRow.due_at > start - LOOKBACK)
@@ -67,13 +71,13 @@ class ReminderPlanner:
             moved = wanted is not None and (wanted.due_at != row.due_at or chats[row.platform] != row.chat_id)
             if row.status == PENDING and (wanted is None or moved):
                 if wanted is None:
-                    await db.execute(delete(ReminderRow).where(ReminderRow.id == row.id))
+                    db.execute(delete(ReminderRow).where(ReminderRow.id == row.id))
                 else:  # moved (new run time, time zone, chat ...): same row, new times
-                    await self._move(db, row.id, wanted.due_at, expires_at(runner, wanted), chats[row.platform])
+                    self._move(db, row.id, wanted.due_at, expires_at(runner, wanted), chats[row.platform])
             elif (wanted is not None and row.kind == ReminderKind.SNOOZE and row.status in FINAL
                   and wanted.due_at > row.due_at):
                 # A second snooze on the same day re-arms that day's snooze row.
-                await self._move(db, row.id, wanted.due_at, expires_at(runner, wanted), chats[row.platform])
+                self._move(db, row.id, wanted.due_at, expires_at(runner, wanted), chats[row.platform])
         fresh = [
             {"runner_key": runner.key, "platform": platform, "chat_id": chats[platform], "kind": r.kind.value,
              "local_date": r.local_date, "due_at": r.due_at, "expires_at": expires_at(runner, r),
@@ -82,13 +86,13 @@ class ReminderPlanner:
             if (r.kind.value, r.local_date, platform) not in seen and r.due_at > start and expires_at(runner, r) > now
         ]
         if fresh:
-            await db.execute(_insert_ignoring_duplicates(db), fresh)
-        await db.execute(update(RunnerRow).where(RunnerRow.key == runner.key).values(planned_until=end)
+            db.execute(_insert_ignoring_duplicates(db), fresh)
+        db.execute(update(RunnerRow).where(RunnerRow.key == runner.key).values(planned_until=end)
                          .execution_options(synchronize_session=False))
 
     @staticmethod
-    async def _move(db: AsyncSession, row_id: int, due: datetime, expiry: datetime, chat_id: str) -> None:
-        await db.execute(update(ReminderRow).where(ReminderRow.id == row_id)
+    def _move(db: Session, row_id: int, due: datetime, expiry: datetime, chat_id: str) -> None:
+        db.execute(update(ReminderRow).where(ReminderRow.id == row_id)
                          .values(due_at=due, expires_at=expiry, chat_id=chat_id, status=PENDING, attempts=0,
                                  retry_at=None,
                                  claimed_by=None, lease_until=None, sent_at=None, last_error=None)
@@ -106,7 +110,7 @@ class ReminderPlanner:
         return [(row.key, row.planned_until) for row in rows]
 
 
-def _insert_ignoring_duplicates(db: AsyncSession):
+def _insert_ignoring_duplicates(db: Session):
     """INSERT ... ON CONFLICT DO NOTHING: a (runner, kind, day, platform) row exists at most once."""
     dialect = db.get_bind().dialect.name
     module = postgresql if dialect == "postgresql" else sqlite

@@ -1,19 +1,6 @@
-"""Storage: the runner store on SQLAlchemy (SQLite or PostgreSQL), and its migrations."""
+"""Storage: the runner store on SQLAlchemy (SQLite or PostgreSQL), and its migrations.
 
-from bot.storage.database import (
-    app_secret,
-    make_engine,
-    make_session_factory,
-    sqlite_url,
-    upgrade_head,
-)
-from bot.storage.repository import SqlRunnerStore
-
-__all__ = [
-    "SqlRunnerStore",
-    "app_secret",
-    "make_engine",
-    "make_session_factory",
-    "sqlite_url",
-    "upgrade_head",
-]
+The modules are imported by name (bot.storage.repository, bot.storage.database ...); this
+package imports none of them, so bot.reminders.planner can use bot.storage.tables while
+bot.storage.repository uses the planner.
+"""

@@ -7,17 +7,16 @@ alembic.ini); its scripts live in the project's `migrations/` folder.
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import event, insert, select
+from sqlalchemy import Engine, create_engine, event, insert, select, text
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -29,6 +28,9 @@ from bot.private_files import create_private
 from bot.storage.tables import AppMetaRow
 from bot.storage.urls import for_asyncpg
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 APP_SECRET_NAME = "button_secret"  # app_meta row holding the key that signs button payloads
 APP_SECRET_BYTES = 32
@@ -36,6 +38,10 @@ NAMEDATALEN = 64  # PostgreSQL truncates identifiers, application_name included,
 # A statement (or a wait for a lock) longer than this is cut off, so an update's handler can
 # still answer within Telegram's ~15 s callback window ("busy, try again") instead of hanging.
 STATEMENT_TIMEOUT_S = 5.0
+# PostgreSQL connections per process unless DATABASE_POOL_SIZE caps them: enough for the
+# updates PTB handles at once to rarely wait for one (or open one) at a morning's peak.
+POOL_SIZE, POOL_OVERFLOW = 10, 5
+POOL_RECYCLE_S = 300  # seconds; many hosts and proxies close connections idle for longer
 
 
 def sqlite_url(path: str | Path) -> str:
@@ -62,7 +68,8 @@ def make_engine(url: str, schema: str | None = None, *,
     the writer) and a busy timeout. PostgreSQL: with `schema`, every connection works in
     that schema (search_path), Alembic's version table included; the schema must exist.
     Either way a statement waits at most `statement_timeout` seconds. `pool_size` caps the
-    PostgreSQL connections this process opens (the server's max_connections is shared by all).
+    PostgreSQL connections this process opens (the server's max_connections is shared by all);
+    without it the pool keeps POOL_SIZE and opens up to POOL_OVERFLOW more at a peak.
     PostgreSQL connections name themselves after the schema (`application_name`).
     """
     url, connect_args = for_asyncpg(url)
@@ -81,8 +88,25 @@ def make_engine(url: str, schema: str | None = None, *,
     server_settings.setdefault("application_name", application_name(schema))  # an operator's own name wins
     if schema is not None:
         server_settings["search_path"] = schema
-    pool: dict[str, Any] = {} if pool_size is None else {"pool_size": pool_size, "max_overflow": 0}
-    return create_async_engine(url, connect_args=connect_args, pool_pre_ping=True, **pool)
+    # No pre-ping: it was a round trip on every checkout, half of a check-in's. A connection the
+    # server or a proxy dropped fails its first statement instead; SQLAlchemy then discards the
+    # pool's connections and the handler answers "busy, try again" (faults.is_busy). Recycling
+    # keeps connections younger than the idle limits hosts put on them.
+    pool: dict[str, Any] = ({"pool_size": POOL_SIZE, "max_overflow": POOL_OVERFLOW} if pool_size is None
+                            else {"pool_size": pool_size, "max_overflow": 0})
+    return create_async_engine(url, connect_args=connect_args, pool_recycle=POOL_RECYCLE_S, **pool)
+
+
+def sqlite_worker_engine(engine: AsyncEngine, connections: int,
+                         statement_timeout: float = STATEMENT_TIMEOUT_S) -> Engine:
+    """The same SQLite file through the sqlite3 driver itself, for work run in threads (worker.py).
+
+    Connections are set up as make_engine's are; any of the threads may use any of them.
+    """
+    sync = create_engine(engine.url.set(drivername="sqlite+pysqlite"), pool_size=connections, max_overflow=0,
+                         connect_args={"check_same_thread": False})
+    event.listen(sync, "connect", _sqlite_setup(int(statement_timeout * 1000)))
+    return sync
 
 
 def _sqlite_setup(busy_timeout_ms: int):
@@ -118,6 +142,8 @@ async def single_statements(sessions: async_sessionmaker[AsyncSession]) -> Async
 
 def alembic_config() -> Config:
     """Alembic's configuration, in code: the scripts in `migrations/`, nothing else."""
+    from alembic.config import Config  # Alembic costs ~0.5 s of CPU to import: only when migrating
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("path_separator", "os")
@@ -129,12 +155,43 @@ async def upgrade_head(engine: AsyncEngine) -> None:
 
     Safe to run from many processes at once: on PostgreSQL migrations/env.py takes an
     advisory lock first, so one migrates and the others then find the schema at head.
+    A database already at head costs one query, and Alembic is not even imported.
     """
+    if await _at_head(engine):
+        return
     async with engine.begin() as connection:
         await connection.run_sync(_upgrade_head_on)
 
 
+_REVISION_LINE = re.compile(r"^(revision|down_revision)\b[^=\n]*=(.*)$", re.MULTILINE)
+
+
+def head_revisions() -> frozenset[str]:
+    """The newest migrations: those no other script names as its down_revision.
+
+    Read from the scripts' own `revision = ...` lines, without Alembic (tests/storage/
+    test_migrations.py checks this agrees with Alembic's ScriptDirectory).
+    """
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for script in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        for name, value in _REVISION_LINE.findall(script.read_text()):
+            (revisions if name == "revision" else parents).update(re.findall(r"[\"']([^\"']+)[\"']", value))
+    return frozenset(revisions - parents)
+
+
+async def _at_head(engine: AsyncEngine) -> bool:
+    try:
+        async with engine.connect() as connection:
+            stored = set((await connection.execute(text("SELECT version_num FROM alembic_version"))).scalars())
+    except DBAPIError:  # no version table: a new database
+        return False
+    return stored == head_revisions()
+
+
 def _upgrade_head_on(connection: Connection) -> None:
+    from alembic import command
+
     config = alembic_config()
     config.attributes["connection"] = connection  # migrations/env.py uses it as given
     command.upgrade(config, "head")

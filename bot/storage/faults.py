@@ -11,10 +11,13 @@ BUSY_SQLITE = ("database is locked", "database table is locked")
 
 
 def is_busy(error: BaseException) -> bool:
-    """The database was too slow to answer: a lock held elsewhere, a statement timeout, a full pool."""
+    """The database was too slow to answer (a lock held elsewhere, a statement timeout, a full pool),
+    or dropped the connection (a restart, an idle limit): the next try works."""
     if isinstance(error, exc.TimeoutError):  # no pooled connection came free in time
         return True
     if isinstance(error, exc.DBAPIError):
+        if error.connection_invalidated:  # the server dropped the connection; the pool is renewed
+            return True
         if getattr(error.orig, "sqlstate", None) in BUSY_SQLSTATES:
             return True
         return any(fragment in str(error.orig).lower() for fragment in BUSY_SQLITE)

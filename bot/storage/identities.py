@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from bot.storage.tables import RunnerIdentityRow, RunnerRow
 from core.model import Snapshot, UserRef
@@ -43,10 +44,10 @@ async def runner_family(db: AsyncSession, key: str) -> tuple[list[str], list[tup
     return keys, identities
 
 
-async def write_identity_chats(db: AsyncSession, before: Snapshot | None, after: Snapshot) -> None:
+def write_identity_chats(db: Session, before: Snapshot | None, after: Snapshot) -> None:
     """A linked identity wrote from a new chat: its row follows (the registry owns the rest of the rows)."""
     old = {(link.platform, link.external_id): link.chat_id for link in before.runner.links} if before else {}
     for link in after.runner.links:
         if old.get((link.platform, link.external_id), link.chat_id) != link.chat_id:
-            await db.execute(UPDATE_IDENTITY_CHAT, {"chat_id": link.chat_id, "b_platform": link.platform,
+            db.execute(UPDATE_IDENTITY_CHAT, {"chat_id": link.chat_id, "b_platform": link.platform,
                                                      "b_external_id": link.external_id})

@@ -1,6 +1,7 @@
 """`SqlRunnerStore`: the engine's `RunnerStore` port on SQLAlchemy (SQLite or PostgreSQL).
 
-A save is one transaction. The runner row carries a `version`; a save names the
+A save is one transaction (on PostgreSQL, when it replans no reminders, one statement:
+writes.py), handed to the database in one piece (worker.py). The runner row carries a `version`; a save names the
 version it started from and fails with `ConcurrentUpdate` if someone saved in
 between, so two events for the same runner can never both win. History is
 append-only: a save inserts results, morning checks, level changes, self-tests and
@@ -11,18 +12,17 @@ hold's clearing is the one later write).
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, select, tuple_, update
+from sqlalchemy import bindparam, delete, func, insert, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from bot.reminders.planner import ReminderPlanner, reminder_inputs
-from bot.storage.database import single_statements
 from bot.storage.identities import (
     KEY_AND_VERSION_FOR,
     KEY_FOR,
@@ -41,8 +41,9 @@ from bot.storage.mapping import (
     session_columns,
     snapshot_from_row,
 )
+from bot.storage.worker import UnitsOfWork
+from bot.storage.writes import Change, Insert, Save, as_one_statement, in_transaction, write_history
 from bot.storage.tables import (
-    Base,
     DialogueRow,
     ExerciseResultRow,
     HoldRow,
@@ -61,18 +62,7 @@ FIRST_VERSION = 1  # a new runner's row; each later save adds one
 CACHE_SIZE = 10_000  # snapshots kept in memory, least recently used dropped first
 _VERSION_OF = select(RunnerRow.version).where(RunnerRow.key == bindparam("key"))
 
-# Built once on the tables (not the ORM classes): executing a prepared Core statement with a
-# dict of values skips rebuilding and re-keying the statement, the bulk of a save's CPU.
-_RUNNERS, _DIALOGUES, _SESSIONS = RunnerRow.__table__, DialogueRow.__table__, SessionRow.__table__
-_UPDATE_RUNNER = (update(_RUNNERS)
-                  .where(_RUNNERS.c.key == bindparam("b_key"), _RUNNERS.c.version == bindparam("b_version"))
-                  .values(version=_RUNNERS.c.version + 1))
-_UPDATE_DIALOGUE = update(_DIALOGUES).where(_DIALOGUES.c.runner_key == bindparam("b_key"))
-_UPDATE_SESSION = update(_SESSIONS).where(_SESSIONS.c.runner_key == bindparam("b_key"),
-                                          _SESSIONS.c.number == bindparam("b_number"))
-_HOLDS = HoldRow.__table__
-_CLEAR_HOLD = update(_HOLDS).where(_HOLDS.c.runner_key == bindparam("b_key"),
-                                   _HOLDS.c.number == bindparam("b_number"))
+_SESSIONS, _HOLDS = SessionRow.__table__, HoldRow.__table__
 
 # Eight queries whatever the history's length: the runner, then one per child table.
 _WHOLE_SNAPSHOT = (
@@ -92,15 +82,23 @@ class SqlRunnerStore:
     Snapshots this process saved or loaded are kept (they are immutable values); a load
     then only asks the database for the runner's version, and rebuilds the snapshot from
     its rows when another process moved it on. That turns the seven reads of a load into
-    one for a runner in the middle of a session.
+    one for a runner in the middle of a session. A load and a save are each one unit of
+    work handed to the database at once (worker.py).
     """
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession],
                  planner: ReminderPlanner | None = None, cache_size: int = CACHE_SIZE) -> None:
         self._sessions = session_factory
+        self._units = UnitsOfWork(session_factory)
         self._planner = planner  # keeps reminder rows in step, in the same transaction
         self._cache: OrderedDict[str, Snapshot] = OrderedDict()
         self._cache_size = cache_size
+        bind = session_factory.kw.get("bind")
+        self._one_statement = bind is not None and bind.dialect.name == "postgresql"  # writes.as_one_statement
+
+    def close(self) -> None:
+        """Release what the store opened itself (SQLite: its thread and connection)."""
+        self._units.close()
 
     async def load(self, key: str) -> Snapshot | None:
         """The runner's snapshot with their whole history (oldest first), or None if unknown.
@@ -109,46 +107,44 @@ class SqlRunnerStore:
         if a save lands mid-load, the next save from this snapshot fails and reloads.
         """
         cached = self._cache.get(key)
-        async with single_statements(self._sessions) as db:
-            if cached is not None:
-                version = await db.scalar(_VERSION_OF, {"key": key})
-                if version == cached.version:
-                    self._cache.move_to_end(key)
-                    return cached
-            row = await db.scalar(select(RunnerRow).where(RunnerRow.key == key).options(*_WHOLE_SNAPSHOT))
-        if row is None:
-            self._cache.pop(key, None)
-            return None
-        snapshot = snapshot_from_row(row)
-        self._remember(snapshot)
-        return snapshot
+        found = await self._units.read(_load, key, cached.version if cached is not None else None)
+        if found is UNCHANGED and cached is not None:
+            self._cache.move_to_end(key)
+            return cached
+        return self._loaded(key, found)
 
     async def load_for(self, user: UserRef) -> Snapshot | None:
         """The snapshot of the runner this identity belongs to; one query when it is cached."""
-        async with single_statements(self._sessions) as db:
-            found = (await db.execute(KEY_AND_VERSION_FOR, identity_params(user))).first()
-            if found is None:
-                return None
-            cached = self._cache.get(found.key)
-            if cached is not None and cached.version == found.version:
-                self._cache.move_to_end(found.key)
-                return cached
-            row = await db.scalar(select(RunnerRow).where(RunnerRow.key == found.key).options(*_WHOLE_SNAPSHOT))
-        if row is None:  # deleted between the two reads
-            self._cache.pop(found.key, None)
+        found = await self._units.read(_load_for, identity_params(user), self._cached_version)
+        if found is None:
             return None
-        snapshot = snapshot_from_row(row)
-        self._remember(snapshot)
-        return snapshot
+        key, snapshot = found
+        if snapshot is UNCHANGED:
+            cached = self._cache.get(key)
+            if cached is None:  # dropped from the cache meanwhile
+                return await self.load(key)
+            self._cache.move_to_end(key)
+            return cached
+        return self._loaded(key, snapshot)
 
     async def key_for(self, user: UserRef) -> str:
-        async with single_statements(self._sessions) as db:
-            return await db.scalar(KEY_FOR, identity_params(user))
+        return await self._units.read(_key_for, identity_params(user))
 
     def forget(self, *keys: str) -> None:
         """Drop cached snapshots another writer (the link registry) has changed."""
         for key in keys:
             self._cache.pop(key, None)
+
+    def _cached_version(self, key: str) -> int | None:
+        cached = self._cache.get(key)
+        return cached.version if cached is not None else None
+
+    def _loaded(self, key: str, snapshot: Snapshot | None) -> Snapshot | None:
+        if snapshot is None:  # unknown, or deleted between two reads
+            self._cache.pop(key, None)
+            return None
+        self._remember(snapshot)
+        return snapshot
 
     def _remember(self, snapshot: Snapshot) -> None:
         self._cache[snapshot.runner.key] = snapshot
@@ -168,31 +164,56 @@ class SqlRunnerStore:
         key = after.runner.key
         if before is not None and before.runner.key != key:
             raise ValueError(f"cannot save runner {key!r} over {before.runner.key!r}")
-        async with self._sessions.begin() as db:
-            if before is None:
-                version = await _insert_runner(db, after)
+        if before is None:
+            version = await self._units.write(self._save_new, after)
+        else:
+            save = Save(key, before.version, runner_columns(after.runner),
+                        None if before.dialogue == after.dialogue else dialogue_columns(key, after.dialogue),
+                        _history_writes(key, before.history, after.history))
+            if self._one_statement and not self._replans(before, after) and before.runner.links == after.runner.links:
+                version = await self._units.read(as_one_statement, save)  # atomic on its own
             else:
-                version = await _update_runner(db, before, after)
-            await _write_dialogue(db, before, after)
-            await write_identity_chats(db, before, after)
-            history_before = before.history if before is not None else History()
-            await _insert_new_history(db, key, history_before, after.history)
-            if self._planner is not None and reminder_inputs(before) != reminder_inputs(after):
-                await self._planner.replan(db, after)
+                version = await self._units.write(self._save, before, after, save)
         if _adds_only(before, after):
             self._remember(replace(after, version=version))
         else:  # `after` dropped recorded facts, which stay stored: the next load reads the rows
             self._cache.pop(key, None)
         return version
 
+    def _replans(self, before: Snapshot | None, after: Snapshot) -> bool:
+        return self._planner is not None and reminder_inputs(before) != reminder_inputs(after)
+
+    def _save_new(self, db: Session, after: Snapshot) -> int:
+        key = after.runner.key
+        try:
+            db.execute(insert(RunnerRow).values(**runner_columns(after.runner), version=FIRST_VERSION))
+        except IntegrityError as error:  # another event created the same runner first
+            raise ConcurrentUpdate(key) from error
+        db.execute(insert(DialogueRow.__table__), dialogue_columns(key, after.dialogue))
+        write_history(db, key, _history_writes(key, History(), after.history))
+        self._after_save(db, None, after)
+        return FIRST_VERSION
+
+    def _save(self, db: Session, before: Snapshot, after: Snapshot, save: Save) -> int:
+        version = in_transaction(db, save)
+        self._after_save(db, before, after)
+        return version
+
+    def _after_save(self, db: Session, before: Snapshot | None, after: Snapshot) -> None:
+        write_identity_chats(db, before, after)
+        if self._planner is not None and self._replans(before, after):
+            self._planner.replan(db, after)
+
     async def replan(self, key: str, since: datetime | None = None) -> None:
         """Extend or repair one runner's reminder rows (the planner's periodic pass)."""
-        if self._planner is None:
-            return
-        async with self._sessions.begin() as db:
-            row = await db.scalar(select(RunnerRow).where(RunnerRow.key == key).options(*_WHOLE_SNAPSHOT))
-            if row is not None:
-                await self._planner.replan(db, snapshot_from_row(row), since)
+        if self._planner is not None:
+            await self._units.write(self._replan, key, since)
+
+    def _replan(self, db: Session, key: str, since: datetime | None) -> None:
+        assert self._planner is not None
+        snapshot = _whole_snapshot(db, key)
+        if snapshot is not None:
+            self._planner.replan(db, snapshot, since)
 
     async def delete(self, key: str) -> None:
         """Erase everything stored for this runner, in every table, with any history set aside for them."""
@@ -222,6 +243,40 @@ class SqlRunnerStore:
             return int(count or 0)
 
 
+# ---- the units of work (synchronous, on one Session: see worker.py) -----------------------------
+
+class _Unchanged:
+    """What a load answers when the cached snapshot is still the stored one."""
+
+
+UNCHANGED: Any = _Unchanged()
+
+
+def _whole_snapshot(db: Session, key: str) -> Snapshot | None:
+    row = db.scalar(select(RunnerRow).where(RunnerRow.key == key).options(*_WHOLE_SNAPSHOT))
+    return snapshot_from_row(row) if row is not None else None
+
+
+def _load(db: Session, key: str, cached_version: int | None) -> Snapshot | None:
+    if cached_version is not None and db.scalar(_VERSION_OF, {"key": key}) == cached_version:
+        return UNCHANGED
+    return _whole_snapshot(db, key)
+
+
+def _load_for(db: Session, params: dict[str, str],
+              cached_version: Callable[[str], int | None]) -> tuple[str, Snapshot | None] | None:
+    found = db.execute(KEY_AND_VERSION_FOR, params).first()
+    if found is None:
+        return None
+    if cached_version(found.key) == found.version:
+        return found.key, UNCHANGED
+    return found.key, _whole_snapshot(db, found.key)
+
+
+def _key_for(db: Session, params: dict[str, str]) -> str:
+    return db.scalar(KEY_FOR, params)
+
+
 def _adds_only(before: Snapshot | None, after: Snapshot) -> bool:
     """Whether `after` holds every recorded fact of `before`, so it is what is now stored."""
     if before is None:
@@ -246,40 +301,10 @@ def _hold_rewritten(old: Hold, new: Hold) -> bool:
         old.cleared_at is not None and new.cleared_at != old.cleared_at)
 
 
-async def _insert_runner(db: AsyncSession, after: Snapshot) -> int:
-    try:
-        columns = runner_columns(after.runner)
-        await db.execute(insert(RunnerRow).values(**columns, version=FIRST_VERSION))
-    except IntegrityError as error:  # another event created the same runner first
-        raise ConcurrentUpdate(after.runner.key) from error
-    return FIRST_VERSION
-
-
-async def _update_runner(db: AsyncSession, before: Snapshot, after: Snapshot) -> int:
-    # The WHERE on version is the whole concurrency check: the row lock it takes also
-    # serialises every other write of this save against a competing one.
-    columns = runner_columns(after.runner)
-    result = await db.execute(_UPDATE_RUNNER, {**columns, "b_key": columns.pop("key"), "b_version": before.version})
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise ConcurrentUpdate(after.runner.key)
-    return before.version + 1
-
-
-async def _write_dialogue(db: AsyncSession, before: Snapshot | None, after: Snapshot) -> None:
-    columns = dialogue_columns(after.runner.key, after.dialogue)
-    if before is not None:
-        if before.dialogue == after.dialogue:
-            return
-        result = await db.execute(_UPDATE_DIALOGUE, {**columns, "b_key": columns.pop("runner_key")})
-        if result.rowcount == 1:  # type: ignore[attr-defined]
-            return
-    # A new runner, or one whose row was never written: the runner row lock makes this safe.
-    await db.execute(insert(_DIALOGUES), columns)
-
-
-async def _insert_new_history(db: AsyncSession, key: str, before: History, after: History) -> None:
-    """Write what `after` adds to `before`; what `before` had stays exactly as stored."""
+def _history_writes(key: str, before: History, after: History) -> tuple[Insert | Change, ...]:
+    """What `after` adds to `before`, parents first; what `before` had stays exactly as stored."""
     sessions_before = {session.number: session for session in before.sessions}
+    changes: list[Change] = []
     new_sessions: list[dict[str, Any]] = []
     new_results: list[dict[str, Any]] = []
     new_mornings: list[dict[str, Any]] = []
@@ -289,8 +314,8 @@ async def _insert_new_history(db: AsyncSession, key: str, before: History, after
         if old is None:
             new_sessions.append(columns)
         elif columns != session_columns(key, old):  # status, readiness, end moved on
-            await db.execute(_UPDATE_SESSION, {**columns, "b_key": columns.pop("runner_key"),
-                                               "b_number": columns.pop("number")})
+            values = {name: value for name, value in columns.items() if name not in ("runner_key", "number")}
+            changes.append(Change(_SESSIONS, {"number": session.number}, values))
         recorded = {result.exercise for result in old.results} if old else set()
         new_results.extend(
             result_columns(key, session.number, result)
@@ -301,26 +326,19 @@ async def _insert_new_history(db: AsyncSession, key: str, before: History, after
             new_mornings.append(morning_columns(key, session.number, session.morning))
 
     changes_before = {change.number for change in before.level_changes}
-    new_changes = [c for c in after.level_changes if c.number not in changes_before]
     tests_before = {test.number for test in before.self_tests}
-    new_tests = [t for t in after.self_tests if t.number not in tests_before]
     holds_before = {hold.number: hold for hold in before.holds}
-    new_holds = [h for h in after.holds if h.number not in holds_before]
     for hold in after.holds:  # a hold is written once, then only its clearing
         old_hold = holds_before.get(hold.number)
         if old_hold is not None and old_hold.cleared_at is None and hold.cleared_at is not None:
-            await db.execute(_CLEAR_HOLD, {"cleared_at": hold.cleared_at, "b_key": key, "b_number": hold.number})
-    # Parents before children, for the foreign keys.
-    await _insert_rows(db, SessionRow, new_sessions)
-    await _insert_rows(db, ExerciseResultRow, new_results)
-    await _insert_rows(db, MorningCheckRow, new_mornings)
-    await _insert_rows(db, LevelChangeRow, [level_change_columns(key, c) for c in new_changes])
-    await _insert_rows(db, SelfTestRow, [self_test_columns(key, t) for t in new_tests])
-    await _insert_rows(db, HoldRow, [hold_columns(key, h) for h in new_holds])
-
-
-async def _insert_rows(
-    db: AsyncSession, row_class: type[Base], rows: Sequence[dict[str, Any]]
-) -> None:
-    if rows:
-        await db.execute(insert(row_class.__table__), list(rows))
+            changes.append(Change(_HOLDS, {"number": hold.number}, {"cleared_at": hold.cleared_at}))
+    inserts = (
+        (_SESSIONS, new_sessions),
+        (ExerciseResultRow.__table__, new_results),
+        (MorningCheckRow.__table__, new_mornings),
+        (LevelChangeRow.__table__, [level_change_columns(key, c) for c in after.level_changes
+                                    if c.number not in changes_before]),
+        (SelfTestRow.__table__, [self_test_columns(key, t) for t in after.self_tests if t.number not in tests_before]),
+        (_HOLDS, [hold_columns(key, h) for h in after.holds if h.number not in holds_before]),
+    )
+    return (*changes, *(Insert(table, tuple(rows)) for table, rows in inserts if rows))

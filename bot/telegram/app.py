@@ -50,7 +50,6 @@ from bot.telegram.logs import MASK, protect_token
 from bot.telegram.ordering import PerChatOrder
 from bot.telegram.pacing import PacedRequests
 from bot.telegram.sending import PressedMessage, ReplySender, toast_text
-from bot.telegram.webhook import add_webhook_route, register_once
 from bot.turns import AnsweredTurn, TurnObserver
 from core.conversation import PRESS_PROBLEMS
 from core.engine import BUSY, Coach
@@ -390,6 +389,8 @@ async def _poll_while_alone(application: Application, engine: AsyncEngine | None
 
 async def _serve_webhook(application: Application, settings: Settings, web: WebServer | None,
                          engine: AsyncEngine | None) -> None:
+    from bot.telegram.webhook import add_webhook_route, register_once  # aiohttp: only for a webhook
+
     assert web is not None and settings.telegram_webhook_url is not None
     url = settings.telegram_webhook_url
     if settings.telegram_webhook_secret is not None:

@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import warnings
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TypeVar
 
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
-from telegram.warnings import PTBDeprecationWarning
 
 log = logging.getLogger(__name__)
 
@@ -54,10 +52,7 @@ class RetryPolicy:
 
 def retry_after_seconds(error: RetryAfter) -> float:
     """The wait Telegram asked for, in seconds, whichever type this PTB version returns."""
-    with warnings.catch_warnings():
-        # PTB 22 warns that the int form is deprecated unless PTB_TIMEDELTA is set; either is fine here.
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        value = error.retry_after
+    value = error.retry_after  # a timedelta with PTB_TIMEDELTA (bot/telegram/__init__.py), else int
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 

@@ -294,6 +294,11 @@ class FakeTelegram:
 
     # -- test-facing helpers: assertions ---------------------------------------------------
 
+    @property
+    def polled(self) -> bool:
+        """True once a getUpdates arrived (a long poll is recorded in `calls` only when it returns)."""
+        return self._poll_in_flight is not None or any(c.method == "getUpdates" for c in self.calls)
+
     def calls_of(self, method: str) -> list[Call]:
         """All recorded calls of `method`, failed ones included."""
         return [c for c in self.calls if c.method == method]

@@ -9,10 +9,10 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect, text
+from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Connection
 
-from bot.storage.database import alembic_config, upgrade_head
+from bot.storage.database import alembic_config, head_revisions, upgrade_head
 from bot.storage.tables import metadata
 from tests.storage.backends import DatabaseUnderTest
 
@@ -113,3 +113,21 @@ async def test_the_command_line_path_migrates_the_database_named_in_the_environm
 
     assert await table_names(empty_database) == EVERY_TABLE | {"alembic_version"}
     assert await applied_revisions(empty_database) == [HEAD]
+
+
+def test_the_head_read_from_the_scripts_is_alembics() -> None:
+    assert head_revisions() == frozenset(ScriptDirectory.from_config(alembic_config()).get_heads())
+
+
+async def test_a_database_at_head_costs_one_query_and_no_migration(database: DatabaseUnderTest) -> None:
+    statements: list[str] = []
+
+    def note(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        statements.append(statement)
+
+    event.listen(database.engine.sync_engine, "before_cursor_execute", note)
+    try:
+        await upgrade_head(database.engine)  # the fixture migrated it already
+    finally:
+        event.remove(database.engine.sync_engine, "before_cursor_execute", note)
+    assert statements == ["SELECT version_num FROM alembic_version"]

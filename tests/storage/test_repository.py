@@ -6,13 +6,15 @@ from __future__ import annotations
 import asyncio
 from dataclasses import fields, is_dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, insert, select
-from sqlalchemy.exc import StatementError
+from sqlalchemy import func, insert, select, text
+from sqlalchemy.exc import DBAPIError, StatementError
 
-from bot.storage.database import APP_SECRET_BYTES, app_secret, make_session_factory
+from bot.storage.database import APP_SECRET_BYTES, app_secret, application_name, make_engine, make_session_factory
+from bot.storage.faults import is_busy
 from bot.storage.repository import SqlRunnerStore
 from bot.storage.records import NOT_PERSONAL, rows_of
 from bot.storage.tables import LinkCodeRow, LinkTryRow, ReminderRow, RunnerIdentityRow, metadata
@@ -33,7 +35,7 @@ from core.model import (
     Snapshot,
 )
 from core.ports import ConcurrentUpdate
-from tests.storage.backends import DatabaseUnderTest
+from tests.storage.backends import POSTGRES_URL, DatabaseUnderTest, open_database
 
 T0 = datetime(2025, 3, 30, 0, 30, tzinfo=UTC)  # the night European clocks go forward
 BERLIN_SUMMER = timezone(timedelta(hours=2))
@@ -551,3 +553,37 @@ async def test_racing_first_calls_agree_on_one_secret(database: DatabaseUnderTes
             *(app_secret(f) for f in (database.session_factory, other_factory) * 3)
         )
     assert len(set(secrets_made)) == 1
+
+
+async def test_fifty_runners_saving_at_once_all_succeed(store: SqlRunnerStore) -> None:
+    """A morning's peak: on SQLite the saves take turns instead of waiting on the file lock in threads."""
+    firsts = [replace(FULL_SNAPSHOT, runner=new_runner(f"telegram:{n}")) for n in range(50)]
+    befores = [await saved(store, first) for first in firsts]
+    afters = [replace(before, dialogue=Dialogue(state="moved on")) for before in befores]
+
+    versions = await asyncio.gather(*(store.save(before, after) for before, after in zip(befores, afters)))
+
+    assert versions == [before.version + 1 for before in befores]
+    for after in afters:
+        assert await store.load(after.runner.key) == replace(after, version=after.version + 1)
+
+
+async def test_connections_the_server_dropped_cost_one_busy_answer_then_work(tmp_path: Path) -> None:
+    """No pre-ping on checkout: a dead connection fails once, as "busy" (a friendly "try again"), and
+    the pool is renewed."""
+    async with open_database("postgres", tmp_path) as database:
+        store = SqlRunnerStore(database.session_factory)
+        before = await saved(store, FULL_SNAPSHOT)
+        admin = make_engine(POSTGRES_URL, pool_size=1)
+        try:
+            async with admin.begin() as connection:
+                ended = await connection.scalar(text(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = :name"),
+                    {"name": application_name(database.schema)})
+        finally:
+            await admin.dispose()
+        assert ended >= 1
+        with pytest.raises(DBAPIError) as dropped:
+            await store.load(before.runner.key)
+        assert is_busy(dropped.value)
+        assert await store.load(before.runner.key) == before
