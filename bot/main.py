@@ -165,7 +165,7 @@ def start_time(text: str) -> datetime:
 
 
 def _clock_mover(app: App, dispatcher: Dispatcher, terminal: TerminalChat, clock: ManualClock):
-    """`/clock +1d`: move time forward through the real dispatcher, one due reminder at a time."""
+    """`/clock +1d`: move time forward through the real dispatcher, one due reminder or timer edit at a time."""
 
     async def move(arg: str) -> str:
         snapshot = await app.store.load(terminal.user.key)
@@ -181,10 +181,14 @@ def _clock_mover(app: App, dispatcher: Dispatcher, terminal: TerminalChat, clock
             return "The clock only moves forward."
         while True:
             await dispatcher.plan_pass()
-            next_due = await next_pending_due(app.sessions)
+            # Reminders and live timers alike, in the order they fall due.
+            dues = [due for due in (await next_pending_due(app.sessions), await dispatcher.timers.next_due())
+                    if due is not None]
+            next_due = min(dues, default=None)
             if next_due is not None and next_due <= target:
                 clock.set(max(next_due, clock.now()))
                 await dispatcher.tick()
+                await dispatcher.timers.tick()
                 await dispatcher.drain()
             elif clock.now() < target:
                 # Rows are planned only so far ahead: walk on in steps the planner keeps up with.

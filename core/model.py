@@ -118,6 +118,7 @@ class Runner:
     screen_flags: frozenset[str] = frozenset()  # what the start-up screen found (core/screening.py)
     referral_shown_at: datetime | None = None  # when we last suggested a physio/GP review
     clearance_reminder_at: datetime | None = None  # "Remind me later" on the clearance step, due then
+    dose_only: bool = False  # /settings "Just tell me the dose": no set-by-set timers
 
     def level(self, index: int) -> int:
         return self.levels[index]
@@ -142,6 +143,10 @@ class Dialogue:
     step: int = 0  # bumped whenever new buttons are shown; older buttons become stale
     last_press: str = ""  # the last accepted payload, so a double press gets "already noted"
     prompt: str = ""  # text of the last message with step buttons, to re-show on free text
+    # A live timer (core/flows/timer.py): when it next falls due (UTC), and the id of the
+    # message it edits in place ("" until the platform said). Every new question clears it.
+    timer_due_at: datetime | None = None
+    timer_message: str = ""
 
     def get(self, name: str, default: str = "") -> str:
         for k, v in self.data:

@@ -129,7 +129,8 @@ class TiptoeDiscord(discord.Client):
         except Exception as error:
             await answer.notice(fault_text(error))
             raise
-        await self._speak(user, answer.render_command(replies))
+        if await self._speak(user, answer.render_command(replies)):
+            await self._timers_posted(user, answer.outbox)
         self._observe(user, Command(name, arg), replies)
 
     async def _answer_elsewhere(self, interaction: discord.Interaction, name: str, arg: str = "") -> None:
@@ -171,7 +172,8 @@ class TiptoeDiscord(discord.Client):
         except Exception as error:
             await answer.notice(fault_text(error))
             raise
-        await self._speak(user, answer.render_press(replies))
+        if await self._speak(user, answer.render_press(replies)):
+            await self._timers_posted(user, answer.outbox)
         self._observe(user, Press(payload), replies)
 
     # ---- typed text in DMs ----------------------------------------------------------------------
@@ -193,7 +195,9 @@ class TiptoeDiscord(discord.Client):
         except Exception as error:  # the database failed: say so, then let discord.py log it
             await self._speak(user, self.dm(user.chat_id).post(Reply(fault_text(error))))
             raise
-        await self._speak(user, self.dm(user.chat_id).post_all(replies))
+        outbox = self.dm(user.chat_id)
+        if await self._speak(user, outbox.post_all(replies)):
+            await self._timers_posted(user, outbox)
         self._observe(user, event, replies)
 
     # ---- shared -----------------------------------------------------------------------------------
@@ -210,6 +214,11 @@ class TiptoeDiscord(discord.Client):
             else:
                 log.warning("replies not delivered (%s); the runner's answers are saved", describe(error))
             return False
+
+    async def _timers_posted(self, user: UserRef, outbox: Outbox) -> None:
+        """A live timer's message went out: its later steps edit it."""
+        for token, message_id in outbox.timers:
+            await self.coach.timer_posted_for(user, token, message_id)
 
     def _observe(self, user: UserRef, event: Event, replies: tuple[Reply, ...]) -> None:
         self.metrics.updates.labels(PLATFORM, type(event).__name__.lower()).inc()

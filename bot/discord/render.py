@@ -18,7 +18,7 @@ import asyncio
 import io
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 import aiohttp
@@ -181,14 +181,35 @@ class Outbox:
         self.policy = policy
         self.patient = patient
         self.pace = pace
+        self.timers: list[tuple[str, str]] = []  # (walk token, message id) of live timer messages posted
 
     async def post_all(self, replies: tuple[Reply, ...]) -> None:
         for reply in replies:
             await self.post(reply)
 
     async def post(self, reply: Reply) -> None:
+        if reply.replaces:
+            await self.replace(reply)
+            return
+        sent = None
         for message in messages_for(reply):
-            await self.send(message)
+            sent = await self.send(message)
+        if reply.timer and sent is not None:
+            self.timers.append((reply.timer, str(sent.id)))
+
+    async def replace(self, reply: Reply) -> None:
+        """Rewrite one of our DM messages (a live timer) whole; if it is gone, post the reply instead."""
+        target = self.channel.get_partial_message(int(reply.replaces))  # type: ignore[attr-defined]
+        policy = self.policy if self.patient else self.policy.without_retries()
+        if self.pace is not None:
+            await self.pace()
+        try:
+            await call_with_retries(lambda: target.edit(content=reply.text[:TEXT_LIMIT],
+                                                        view=view_for(reply.buttons)), policy)
+        except discord.NotFound:
+            await self.post(replace(reply, replaces=""))
+            return
+        self.patient = True
 
     async def send(self, message: Outgoing) -> discord.Message:
         policy = self.policy if self.patient else self.policy.without_retries()
@@ -281,6 +302,14 @@ class InteractionAnswer:
                 await self.notice(reply.text)
             elif reply.edit:
                 content = await self.edit(content, reply)
+            elif reply.replaces and message is not None and str(message.id) == reply.replaces \
+                    and not self.response.is_done():
+                # The timer's own button: the press's answer is the timer's new face.
+                try:
+                    await self.response.edit_message(content=reply.text[:TEXT_LIMIT], view=view_for(reply.buttons))
+                except DiscordError as error:  # expired: edit it over REST instead
+                    log.info("could not answer a timer press in place (%s)", describe(error))
+                    await self.outbox.post(reply)
             else:
                 await self.defer()  # acknowledge first: posting may take a while
                 await self.outbox.post(reply)
@@ -291,6 +320,9 @@ class InteractionAnswer:
         for reply in replies:
             if reply.notice and (self._answered or not self._original_is_deferred_message):
                 await self.notice(reply.text)
+                continue
+            if reply.timer or reply.replaces:  # a live timer lives in the DM, where its id is known
+                await self.outbox.post(reply)
                 continue
             for message in messages_for(reply):
                 if self._answered:

@@ -139,6 +139,7 @@ def runner_columns(runner: Runner) -> Columns:
         "screen_flags": ",".join(sorted(runner.screen_flags)),
         "referral_shown_at": runner.referral_shown_at,
         "clearance_reminder_at": runner.clearance_reminder_at,
+        "dose_only": runner.dose_only,
     }
 
 
@@ -173,6 +174,7 @@ def runner_from_row(row: RunnerRow) -> Runner:
         screen_flags=frozenset(flag for flag in (row.screen_flags or "").split(",") if flag),
         referral_shown_at=row.referral_shown_at,
         clearance_reminder_at=row.clearance_reminder_at,
+        dose_only=bool(row.dose_only),
     )
 
 
@@ -188,6 +190,8 @@ def dialogue_columns(runner_key: str, dialogue: Dialogue) -> Columns:
         "step": dialogue.step,
         "last_press": dialogue.last_press,
         "prompt": dialogue.prompt,
+        "timer_due_at": dialogue.timer_due_at,
+        "timer_message": dialogue.timer_message or None,
     }
 
 
@@ -200,6 +204,8 @@ def dialogue_from_row(row: DialogueRow | None) -> Dialogue:
         step=row.step,
         last_press=row.last_press,
         prompt=row.prompt,
+        timer_due_at=row.timer_due_at,
+        timer_message=row.timer_message or "",
     )
 
 

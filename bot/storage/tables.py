@@ -115,6 +115,7 @@ class RunnerRow(Base):
     screen_flags: Mapped[str] = mapped_column(Text, server_default="")  # "pregnant,under18"
     referral_shown_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     clearance_reminder_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    dose_only: Mapped[bool] = mapped_column(Boolean, server_default=false())  # no set-by-set timers
     # Optimistic concurrency: every save bumps it; a save from an older one fails.
     version: Mapped[int] = mapped_column(Integer)
 
@@ -144,6 +145,9 @@ class DialogueRow(Base):
     step: Mapped[int] = mapped_column(Integer)
     last_press: Mapped[str] = mapped_column(Text)
     prompt: Mapped[str] = mapped_column(Text)
+    # A live timer: when it next falls due (the dispatcher claims by this) and the message it edits.
+    timer_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+    timer_message: Mapped[str | None] = mapped_column(Text)
 
 
 class SessionRow(Base):

@@ -146,13 +146,16 @@ async def speak(context: TiptoeContext, user: UserRef, replies: tuple[Reply, ...
                 pressed: PressedMessage | None = None) -> None:
     """Send a turn's replies; the engine saved the turn already, so a failed send loses no answer."""
     try:
-        await context.sender.send(int(user.chat_id), replies, pressed)
+        timers = await context.sender.send(int(user.chat_id), replies, pressed)
     except TelegramError as error:
         if is_gone(error):
             log.info("a runner blocked the bot or left (%s); no more nudges until they write", describe(error))
             await context.coach.mark_user_unreachable(user)
         else:
             log.warning("replies not delivered (%s); the runner's answers are saved", describe(error))
+        return
+    for token, message_id in timers:  # a live timer's message: its later steps edit it
+        await context.coach.timer_posted_for(user, token, message_id)
 
 
 # ---- handlers -----------------------------------------------------------------------------

@@ -161,7 +161,8 @@ def ask_exercise(turn: Turn, index: int, show_cues: bool = False) -> None:
         how = "Tap “How?” to see the cues again."
     text = (f"{index + 1}/{len(EXERCISES)} {exercise.name}, level {level.number} "
             f"(about {round(level_minutes(level))} min)\n{level.version}\n{level.dose.words()}\n\n{how}")
-    turn.ask("exercise", text, (
+    guided = () if turn.runner.dose_only else ((("Start sets ▶", "start", ""),),)  # the live timer
+    turn.ask("exercise", text, guided + (
         (("Done ✓", "done", ""), ("Too hard", "too_hard", ""), ("Skip", "skip", "")),
         (("How?", "how", ""), ("Stop session", "stop", "")),
         (WRONG,),
@@ -182,6 +183,11 @@ async def on_exercise(turn: Turn, action: str, arg: str) -> None:
         turn.chosen("")
         with turn.reasking():  # the same step: the buttons already on screen keep working
             ask_exercise(turn, index, show_cues=True)
+    elif action == "start":
+        from core.flows.timer import begin_walk
+
+        turn.chosen("Start")
+        begin_walk(turn, index)
     elif action == "stop":
         turn.chosen("Stop session")
         finish_session(turn, SessionStatus.STOPPED)
@@ -196,7 +202,7 @@ async def on_exercise(turn: Turn, action: str, arg: str) -> None:
         turn.notice(BUTTON_PROBLEM)
 
 
-TYPED_EXERCISE_ANSWERS = {"done": "done", "done ✓": "done", "too hard": "too_hard", "skip": "skip",
+TYPED_EXERCISE_ANSWERS = {"start": "start", "start sets": "start", "done": "done", "done ✓": "done", "too hard": "too_hard", "skip": "skip",
                           "how": "how", "how?": "how", "stop": "stop"}
 
 

@@ -1,0 +1,186 @@
+"""Live timers: claim the dialogues whose timer fell due, deliver the coach's edit at once.
+
+The dialogue row holds when its timer next falls due (`timer_due_at`, indexed), so a
+restart mid-hold carries on: the next process to tick finds it. A pass (several a
+second, on the dispatcher's ticker) asks the coach with a `TimerDue` for each due
+dialogue and sends what it says through the platform's delivery, at the bot's shared
+pace. Two processes may pick the same timer; the coach's save is optimistic, so only
+the one whose save wins has anything to send.
+
+Edits that change the step ("Rest", "Next set", "Done") go out as urgent as a reply.
+Intermediate countdowns are `transient` and are the ones thinned first:
+- per chat, they never take the last `RESERVED_EDITS` of the chat's budget of
+  `CHAT_EDITS_PER_MINUTE` in any 60 s (Telegram: about 20 edits a minute per chat), which
+  are kept for step changes and the runner's own presses;
+- overall, when more timer sends are waiting for the pace than it can send in
+  `THIN_AFTER_S`, new countdowns are dropped (the next step change shows the truth anyway).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import OrderedDict, deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.metrics import Metrics
+from bot.reminders.limiter import Pacer
+from bot.storage.database import single_statements
+from bot.storage.tables import DialogueRow, RunnerRow
+from core.engine import Coach
+from core.ports import Clock, Delivery, DeliveryStatus
+from core.replies import Reply
+
+log = logging.getLogger(__name__)
+
+CHAT_EDITS_PER_MINUTE = 20  # Telegram: about 20 edits of messages in one chat per minute
+RESERVED_EDITS = 6  # of those, kept for step changes and presses: countdowns never take them
+WINDOW_S = 60.0
+THIN_AFTER_S = 0.5  # countdowns are dropped while the timer sends waiting exceed this much of the pace
+PASS_BATCH = 500  # due timers taken per pass at most (more wait for the next pass, a fraction of a second)
+
+
+@dataclass(frozen=True, slots=True)
+class TimerSent:
+    """One timer edit's fate, for metrics, tests and the bench."""
+
+    chat_id: str
+    transient: bool  # an intermediate countdown (else a step change)
+    due_at: datetime
+    sent_at: datetime | None  # None: dropped (thinned) or not delivered
+    dropped: bool = False
+
+    @property
+    def lateness(self) -> float | None:
+        return None if self.sent_at is None else (self.sent_at - self.due_at).total_seconds()
+
+
+class EditBudget:
+    """Per chat: the timer edits of the last minute, so countdowns leave room for what matters."""
+
+    def __init__(self, limit: int = CHAT_EDITS_PER_MINUTE, reserved: int = RESERVED_EDITS,
+                 window: float = WINDOW_S, monotonic: Callable[[], float] = time.monotonic,
+                 max_chats: int = 100_000) -> None:
+        self.limit = limit
+        self.reserved = reserved
+        self.window = window
+        self._monotonic = monotonic
+        self._max_chats = max_chats
+        self._sent: OrderedDict[str, deque[float]] = OrderedDict()
+
+    def allows_countdown(self, chat_id: str) -> bool:
+        return self._recent(chat_id) < self.limit - self.reserved
+
+    def spend(self, chat_id: str) -> None:
+        self._recent(chat_id)
+        self._sent.setdefault(chat_id, deque()).append(self._monotonic())
+        self._sent.move_to_end(chat_id)
+        while len(self._sent) > self._max_chats:
+            self._sent.popitem(last=False)
+
+    def _recent(self, chat_id: str) -> int:
+        sent = self._sent.get(chat_id)
+        if sent is None:
+            return 0
+        since = self._monotonic() - self.window
+        while sent and sent[0] <= since:
+            sent.popleft()
+        return len(sent)
+
+
+class TimerDriver:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], coach: Coach,
+                 deliveries: Mapping[str, Delivery], limiters: Mapping[str, Pacer], clock: Clock,
+                 metrics: Metrics | None = None, budget: EditBudget | None = None,
+                 observe: Callable[[TimerSent], None] | None = None) -> None:
+        self._sessions = sessions
+        self._coach = coach
+        self._deliveries = dict(deliveries)
+        self._limiters = dict(limiters)
+        self._clock = clock
+        self.metrics = metrics or Metrics()
+        # The budget runs on the dispatcher's clock, so a moved (manual) clock spends it as real time would.
+        self.budget = budget or EditBudget(monotonic=lambda: clock.now().timestamp())
+        self.observe = observe
+        self._in_flight: dict[str, asyncio.Task[None]] = {}  # by runner key: one timer at a time each
+        self._waiting: dict[str, int] = {}  # per platform: timer sends not yet done
+
+    async def tick(self) -> int:
+        """Start delivering every timer that is due now; returns how many were started."""
+        now = self._clock.now()
+        async with single_statements(self._sessions) as db:
+            rows = (await db.execute(
+                select(DialogueRow.runner_key, DialogueRow.timer_due_at, RunnerRow.platform, RunnerRow.chat_id)
+                .join(RunnerRow, RunnerRow.key == DialogueRow.runner_key)
+                .where(DialogueRow.timer_due_at <= now)
+                .order_by(DialogueRow.timer_due_at).limit(PASS_BATCH))).all()
+        started = 0
+        for key, due_at, platform, chat_id in rows:
+            if key in self._in_flight or platform not in self._deliveries:
+                continue  # its last edit is still going out: the next pass takes this one
+            task = asyncio.create_task(self._deliver(key, due_at, platform, chat_id))
+            self._in_flight[key] = task
+            task.add_done_callback(lambda _, key=key: self._in_flight.pop(key, None))
+            started += 1
+        return started
+
+    async def drain(self) -> None:
+        while self._in_flight:
+            await asyncio.gather(*list(self._in_flight.values()), return_exceptions=True)
+
+    async def next_due(self) -> datetime | None:
+        """When the earliest timer falls due (the terminal's manual clock walks to it)."""
+        async with single_statements(self._sessions) as db:
+            return await db.scalar(select(func.min(DialogueRow.timer_due_at)))
+
+    async def _deliver(self, key: str, due_at: datetime, platform: str, chat_id: str) -> None:
+        try:
+            replies = await self._coach.timer_due(key, due_at)
+            await self._send(key, due_at, platform, chat_id, replies)
+        except Exception:  # one runner's timer must not stop the others; the next step change shows the truth
+            log.exception("a timer edit failed unexpectedly")
+
+    def _saturated(self, platform: str) -> bool:
+        limiter = self._limiters.get(platform)
+        rate = limiter.rate if limiter is not None else 30.0
+        return self._waiting.get(platform, 0) > rate * THIN_AFTER_S
+
+    async def _send(self, key: str, due_at: datetime, platform: str, chat_id: str,
+                    replies: tuple[Reply, ...]) -> None:
+        if not replies:
+            return  # stale (another process took it) or nothing to show
+        transient = all(reply.transient for reply in replies)
+        if transient and (self._saturated(platform) or not self.budget.allows_countdown(chat_id)):
+            self.metrics.timer_edit("countdown", "dropped")
+            self._report(TimerSent(chat_id, True, due_at, None, dropped=True))
+            return
+        self.budget.spend(chat_id)
+        self._waiting[platform] = self._waiting.get(platform, 0) + 1
+        try:
+            outcome = await self._deliveries[platform].deliver(chat_id, replies, urgent=not transient)
+        finally:
+            self._waiting[platform] -= 1
+        kind = "countdown" if transient else "step"
+        if outcome.status is not DeliveryStatus.SENT:
+            # Not retried: a countdown is outdated in seconds, and the next step change replaces the message.
+            log.info("a timer edit was not delivered (%s)", outcome.detail or outcome.status)
+            self.metrics.timer_edit(kind, "failed")
+            self._report(TimerSent(chat_id, transient, due_at, None))
+            if outcome.status is DeliveryStatus.GONE:
+                await self._coach.mark_unreachable(key)
+            return
+        sent_at = self._clock.now()
+        self.metrics.timer_edit(kind, "sent", (sent_at - due_at).total_seconds())
+        self._report(TimerSent(chat_id, transient, due_at, sent_at))
+        for token, message_id in outcome.timers:
+            await self._coach.timer_posted(key, token, message_id)
+
+    def _report(self, sent: TimerSent) -> None:
+        if self.observe is not None:
+            self.observe(sent)
