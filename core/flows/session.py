@@ -60,9 +60,12 @@ def begin_session(turn: Turn, day: date | None = None) -> None:
     active = turn.history.active_session
     if active is not None:
         turn.say("Picking up where you left off.")
-        if turn.dialogue.state in STATES:
+        from core.flows.timer import STATES as TIMER_STATES  # mid-walk: the timer as it is now
+
+        asked = {**STATES, **TIMER_STATES}.get(turn.dialogue.state)
+        if asked is not None:
             with turn.reasking():  # the buttons already on screen stay valid too
-                STATES[turn.dialogue.state].ask(turn)
+                asked.ask(turn)
         else:
             continue_session(turn, active)
         return

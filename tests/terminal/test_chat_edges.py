@@ -20,7 +20,7 @@ def test_pain_scores_are_typed_as_labelled_and_labels_match_loosely(program: Cha
     script = ONBOARDING + [
         ("Start", "Before we start"),  # the start of "Start a session now"
         ("0", "1/5 Isometric calf-raise hold"),  # the label "0", not button [1]
-        ("s", "fits more than one button (Skip, Stop session, Something's wrong)"),
+        ("s", "fits more than one button (Start sets ▶, Skip, Stop session, Something's wrong)"),
         ("done", "how much pain did you feel?"),  # "Done ✓"
         ("3", "Pain: 3/10"),  # the score 3, not the third button (which is "2")
         ("DONE ✓", "how much pain did you feel?"),
