@@ -37,6 +37,7 @@ from bot.storage.records import SqlRecords
 from bot.storage.repository import SqlRunnerStore
 from bot.reminders.queries import next_pending_due
 from bot.reminders.dispatcher import Dispatcher, DispatcherConfig
+from bot.reminders.timers import EditBudget
 from bot.reminders.limiter import (
     DISCORD_RATE, TELEGRAM_PER_CHAT_BURST, TELEGRAM_PER_CHAT_GAP, TELEGRAM_RATE, Pacer, RateLimiter,
 )
@@ -72,12 +73,14 @@ class App:
     # PostgreSQL: one connection of its own for the shared pace, so a reply's send slot never
     # waits for a pooled connection that reminders are busy with.
     pace_sessions: async_sessionmaker[AsyncSession] | None = None
+    # Edits per chat in the last minute: timer countdowns and the adapters' press answers share it.
+    edit_budget: EditBudget | None = None
 
     def dispatcher(self, deliveries: dict[str, Delivery], limiters: dict[str, Pacer],
                    config: DispatcherConfig = DispatcherConfig(), worker: str | None = None,
                    metrics: Metrics | None = None) -> Dispatcher:
         return Dispatcher(self.sessions, self.store, self.coach, self.planner, deliveries, limiters,
-                          self.clock, config, worker, metrics)
+                          self.clock, config, worker, metrics, self.edit_budget)
 
     def pacer(self, platform: str, token: str, rate: float, per_chat_gap: float = 0.0,
               per_chat_burst: int = 1) -> Pacer:
@@ -105,7 +108,8 @@ async def open_app(database_url: str, clock: Clock, secret: bytes | None = None,
                             documents=FileDocuments(), records=SqlRecords(sessions), links=SqlLinks(sessions))
         coach = Coach(store, clock, services)
         yield App(coach=coach, store=store, engine=engine, clock=clock, sessions=sessions, planner=planner,
-                  pace_sessions=make_session_factory(pace) if pace is not None else None)
+                  pace_sessions=make_session_factory(pace) if pace is not None else None,
+                  edit_budget=EditBudget(monotonic=lambda: clock.now().timestamp()))
     finally:
         if pace is not None:
             await pace.dispose()
@@ -222,7 +226,8 @@ def platforms(app: App, settings: Settings, metrics: Metrics, web: WebServer) ->
     if settings.telegram_token:
         pacer = app.pacer("telegram", settings.telegram_token.get_secret_value(), TELEGRAM_RATE,
                           TELEGRAM_PER_CHAT_GAP, TELEGRAM_PER_CHAT_BURST)
-        application = build_application(app.coach, settings, pacer=pacer, metrics=metrics)
+        application = build_application(app.coach, settings, pacer=pacer, metrics=metrics,
+                                        edit_budget=app.edit_budget)
         found.tasks.append(lambda stop: run_telegram(application, settings, stop, web=web, engine=app.engine))
         found.senders.append(application.bot)  # `async with bot`: initialised, then shut down
         found.deliveries["telegram"] = TelegramDelivery(application.bot)
@@ -230,7 +235,8 @@ def platforms(app: App, settings: Settings, metrics: Metrics, web: WebServer) ->
         found.checks["telegram"] = telegram_check(application)
     if settings.discord_token:
         pacer = app.pacer("discord", settings.discord_token.get_secret_value(), DISCORD_RATE)
-        client = build_discord_client(app.coach, settings, sessions=app.sessions, metrics=metrics)
+        client = build_discord_client(app.coach, settings, sessions=app.sessions, metrics=metrics,
+                                      edit_budget=app.edit_budget)
         found.tasks.append(lambda stop: run_discord(client, settings, stop))
         found.senders.append(logged_in(client))
         found.deliveries["discord"] = DiscordDelivery(client, pacer=pacer)

@@ -25,6 +25,7 @@ import aiohttp
 import discord
 
 from bot.discord.views import view_for
+from bot.reminders.timers import EditBudget
 from bot.text import split_text as split_lines
 from core.replies import Keyboard, Reply
 
@@ -175,8 +176,10 @@ class Outbox:
     """
 
     def __init__(self, channel: discord.abc.Messageable, policy: RetryPolicy, *, patient: bool = True,
-                 pace: Callable[[], Awaitable[None]] | None = None) -> None:
-        """`pace`: awaited before each message (a reminder's send slot)."""
+                 pace: Callable[[], Awaitable[None]] | None = None, edit_budget: EditBudget | None = None) -> None:
+        """`pace`: awaited before each message (a reminder's send slot). `edit_budget`: told of every
+        edit, so live timers leave room for them."""
+        self.edit_budget = edit_budget
         self.channel = channel
         self.policy = policy
         self.patient = patient
@@ -197,8 +200,13 @@ class Outbox:
         if reply.timer and sent is not None:
             self.timers.append((reply.timer, str(sent.id)))
 
+    def edited(self) -> None:
+        if self.edit_budget is not None:
+            self.edit_budget.spend(str(self.channel.id))
+
     async def replace(self, reply: Reply) -> None:
         """Rewrite one of our DM messages (a live timer) whole; if it is gone, post the reply instead."""
+        self.edited()
         target = self.channel.get_partial_message(int(reply.replaces))  # type: ignore[attr-defined]
         policy = self.policy if self.patient else self.policy.without_retries()
         if self.pace is not None:
@@ -279,6 +287,7 @@ class InteractionAnswer:
         changes: dict[str, Any] = {"view": view_for(reply.buttons)}
         if new_content is not None and not too_long:
             changes["content"] = new_content
+        self.outbox.edited()
         try:
             if not self.response.is_done():
                 await self.response.edit_message(**changes)
@@ -305,6 +314,7 @@ class InteractionAnswer:
             elif reply.replaces and message is not None and str(message.id) == reply.replaces \
                     and not self.response.is_done():
                 # The timer's own button: the press's answer is the timer's new face.
+                self.outbox.edited()
                 try:
                     await self.response.edit_message(content=reply.text[:TEXT_LIMIT], view=view_for(reply.buttons))
                 except DiscordError as error:  # expired: edit it over REST instead

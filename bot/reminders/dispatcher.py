@@ -37,7 +37,7 @@ from bot.metrics import Metrics
 from bot.reminders.limiter import Pacer
 from bot.reminders.planner import PENDING, ReminderPlanner
 from bot.reminders.ticker import Ticker
-from bot.reminders.timers import TimerDriver
+from bot.reminders.timers import EditBudget, TimerDriver
 from bot.storage.database import single_statements
 from bot.storage.repository import SqlRunnerStore
 from bot.storage.tables import ReminderRow, RunnerRow
@@ -89,7 +89,7 @@ class Dispatcher:
                  planner: ReminderPlanner, deliveries: Mapping[str, Delivery],
                  limiters: Mapping[str, Pacer], clock: Clock,
                  config: DispatcherConfig = DispatcherConfig(), worker: str | None = None,
-                 metrics: Metrics | None = None) -> None:
+                 metrics: Metrics | None = None, edit_budget: EditBudget | None = None) -> None:
         """`limiters`: each platform's pacer. The dispatcher plans bursts on its rate; the
         platform's delivery sends every message through it."""
         self._sessions = sessions
@@ -107,7 +107,8 @@ class Dispatcher:
         self._leases_renewed = time.monotonic()
         self._ticker = Ticker()
         self._ticking = asyncio.Lock()
-        self.timers = TimerDriver(sessions, coach, deliveries, limiters, clock, self.metrics)
+        # `edit_budget`: shared with the adapters, whose press answers spend it too.
+        self.timers = TimerDriver(sessions, coach, deliveries, limiters, clock, self.metrics, edit_budget)
 
     # ---- the clock ---------------------------------------------------------------------
 

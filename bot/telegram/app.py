@@ -39,6 +39,7 @@ from telegram.ext import (
 from bot.coordination import Hold, held_alone
 from bot.http_server import WebServer
 from bot.metrics import Metrics
+from bot.reminders.timers import EditBudget
 from bot.reminders.limiter import TELEGRAM_PER_CHAT_BURST, TELEGRAM_PER_CHAT_GAP, TELEGRAM_RATE, Pacer, RateLimiter
 from bot.settings import Settings
 from bot.startup import StartupError, host_of
@@ -265,11 +266,12 @@ def add_handlers(application: Application) -> None:
 
 def build_application(coach: Coach, settings: Settings, *, retry: RetryPolicy | None = None,
                       on_turn: TurnObserver | None = None, pacer: Pacer | None = None,
-                      metrics: Metrics | None = None) -> Application:
+                      metrics: Metrics | None = None, edit_budget: EditBudget | None = None) -> Application:
     """A ready-to-run Application talking to TELEGRAM_API_URL with TELEGRAM_TOKEN.
 
     Every message waits for `pacer` (default: this process alone paces the token).
     `on_turn` (optional) hears each answered update after its replies were sent.
+    `edit_budget` (optional) hears every edit a press's answer makes (live timers leave room for them).
     """
     if settings.telegram_token is None:
         raise ValueError("TELEGRAM_TOKEN is not set")
@@ -297,7 +299,7 @@ def build_application(coach: Coach, settings: Settings, *, retry: RetryPolicy | 
     )
     application.bot_data.metrics = metrics
     application.bot_data.coach = coach
-    application.bot_data.sender = ReplySender(application.bot, retry)
+    application.bot_data.sender = ReplySender(application.bot, retry, edit_budget=edit_budget)
     application.bot_data.on_turn = on_turn
     add_handlers(application)
     return application

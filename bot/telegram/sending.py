@@ -25,6 +25,7 @@ from bot.telegram.faults import (
     is_edit_target_gone,
     is_not_modified,
 )
+from bot.reminders.timers import EditBudget
 from bot.telegram.keyboards import inline_keyboard
 from bot.text import split_text as split_lines
 from core.replies import Reply
@@ -57,10 +58,13 @@ def toast_text(replies: tuple[Reply, ...]) -> str:
 class ReplySender:
     """Speaks for the coach in Telegram chats through one Bot."""
 
-    def __init__(self, bot: Bot, retry: RetryPolicy, *, pace_as: str | None = None) -> None:
-        """`pace_as`: the rate-limit argument every message carries (pacing.REMINDER for reminders)."""
+    def __init__(self, bot: Bot, retry: RetryPolicy, *, pace_as: str | None = None,
+                 edit_budget: EditBudget | None = None) -> None:
+        """`pace_as`: the rate-limit argument every message carries (pacing.REMINDER for reminders).
+        `edit_budget`: told of every edit, so live timers leave room for them."""
         self.bot = bot
         self.retry = retry
+        self.edit_budget = edit_budget
         self._pacing: dict[str, Any] = {"rate_limit_args": pace_as} if pace_as is not None else {}
 
     async def answer(self, query_id: str, text: str = "") -> None:
@@ -82,7 +86,8 @@ class ReplySender:
         the whole delivery later; once something did, the rest is retried here so that a
         half-delivered reminder is finished rather than repeated.
         """
-        outbox = _Outbox(self.bot, chat_id, self.retry, patient=retry_first_call, pacing=self._pacing)
+        outbox = _Outbox(self.bot, chat_id, self.retry, patient=retry_first_call, pacing=self._pacing,
+                         edit_budget=self.edit_budget)
         for reply in replies:
             if reply.notice and pressed is not None:
                 continue  # shown as the press's toast by `answer`
@@ -106,7 +111,12 @@ class _Outbox:
     retry: RetryPolicy
     patient: bool
     pacing: dict[str, Any]
+    edit_budget: EditBudget | None = None
     timers: list[tuple[str, str]] = field(default_factory=list)  # live timer messages posted
+
+    def _edited(self) -> None:
+        if self.edit_budget is not None:
+            self.edit_budget.spend(str(self.chat_id))
 
     async def _call(self, call: partial[Any]) -> Any:
         call = partial(call, **self.pacing)
@@ -131,6 +141,7 @@ class _Outbox:
 
     async def replace(self, reply: Reply) -> None:
         """Rewrite one of our messages (a live timer) whole; if it is gone, post the reply instead."""
+        self._edited()
         try:
             await self._call(partial(self.bot.edit_message_text, reply.text[:TEXT_LIMIT], chat_id=self.chat_id,
                                      message_id=int(reply.replaces), reply_markup=inline_keyboard(reply.buttons)))
@@ -166,6 +177,7 @@ class _Outbox:
         extended = f"{pressed.text}\n\n{reply.text}" if reply.text and pressed.text else None
         if extended is not None and len(extended) > TEXT_LIMIT:
             extended = None
+        self._edited()
         try:
             if extended is not None:
                 await self._call(partial(self.bot.edit_message_text, extended, chat_id=self.chat_id,

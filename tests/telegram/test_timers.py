@@ -144,7 +144,7 @@ async def test_a_restart_mid_hold_carries_the_timer_on(database: DatabaseUnderTe
     clock = ManualClock(datetime(2026, 11, 30, 6, 0).astimezone())
     async with database.open_app(clock) as first:
         await onboard_directly(first)
-        async with running_bot(first.coach, tg) as application:
+        async with running_bot(first.coach, tg, edit_budget=first.edit_budget) as application:
             line = Timeline(tg, clock)
             await start_session(chat)
             await press(chat, line, "Start sets", "Set 1 of 4 · hold 20 s", method="sendMessage")
@@ -153,7 +153,7 @@ async def test_a_restart_mid_hold_carries_the_timer_on(database: DatabaseUnderTe
     assert "⏱ 15 s left" in chat.messages()[timer]["text"]
     clock.set(clock.now() + timedelta(seconds=2))  # the restart itself takes a moment
     async with database.open_app(clock) as second:  # a new process on the same database
-        async with running_bot(second.coach, tg) as application:
+        async with running_bot(second.coach, tg, edit_budget=second.edit_budget) as application:
             line.seen = len(tg.calls)
             await run_clock(dispatcher_for(second, application), line, 12)
     after_restart = timer_edits(line, timer)
