@@ -108,8 +108,8 @@ async def dispatch(turn: Turn, event: Event) -> None:
             await _on_press(turn, payload)
         case Due(kind, local_date):
             await checks.due(turn, kind, local_date)
-        case TimerDue(due_at):
-            await timer.on_due(turn, due_at)
+        case TimerDue(due_at, countdown):
+            await timer.on_due(turn, due_at, countdown)
 
 
 async def _on_text(turn: Turn, text: str) -> None:

@@ -46,9 +46,10 @@ class Coach:
         """A reminder fell due for a known runner: what to deliver (nothing if it no longer applies)."""
         return await self._run(lambda: self.store.load(key), Due(kind, local_date), lambda stored: stored)
 
-    async def timer_due(self, key: str, due_at: datetime) -> tuple[Reply, ...]:
-        """A runner's live timer fell due (the dialogue's `timer_due_at`): the edit to show, if any."""
-        return await self._run(lambda: self.store.load(key), TimerDue(due_at), lambda stored: stored)
+    async def timer_due(self, key: str, due_at: datetime, countdown: bool = True) -> tuple[Reply, ...]:
+        """A runner's live timer fell due (the dialogue's `timer_due_at`): the edit to show, if any.
+        `countdown=False` when the bot is busy: only step changes are shown."""
+        return await self._run(lambda: self.store.load(key), TimerDue(due_at, countdown), lambda stored: stored)
 
     async def timer_posted(self, key: str, token: str, message_id: str) -> None:
         """The platform posted the timer message of walk `token` as `message_id`: later steps edit it."""

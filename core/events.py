@@ -34,9 +34,13 @@ class Due:
 
 @dataclass(frozen=True, slots=True)
 class TimerDue:
-    """The dialogue's timer fell due; `due_at` names which one, so a stale delivery changes nothing."""
+    """The dialogue's timer fell due; `due_at` names which one, so a stale delivery changes nothing.
+
+    `countdown=False`: the bot is busy, so a countdown mark shows nothing and the timer
+    moves straight on to the step's end (the step change is always shown)."""
 
     due_at: datetime
+    countdown: bool = True
 
 
 Event = Command | Press | Text | Due | TimerDue

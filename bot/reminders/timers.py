@@ -13,7 +13,9 @@ Intermediate countdowns are `transient` and are the ones thinned first:
   `CHAT_EDITS_PER_MINUTE` in any 60 s (Telegram: about 20 edits a minute per chat), which
   are kept for step changes and the runner's own presses;
 - overall, when more timer sends are waiting for the pace than it can send in
-  `THIN_AFTER_S`, new countdowns are dropped (the next step change shows the truth anyway).
+  `THIN_AFTER_S` (or the pass is at half its cap of timers in hand), countdown marks are
+  left alone: no turn, no save, no send; the row's `timer_ends_at` brings the step change
+  on time, and a pass always takes step changes first (the next one shows the truth anyway).
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.metrics import Metrics
@@ -43,7 +46,7 @@ CHAT_EDITS_PER_MINUTE = 20  # Telegram: about 20 edits of messages in one chat p
 RESERVED_EDITS = 6  # of those, kept for step changes and presses: countdowns never take them
 WINDOW_S = 60.0
 THIN_AFTER_S = 0.5  # countdowns are dropped while the timer sends waiting exceed this much of the pace
-PASS_BATCH = 500  # due timers taken per pass at most (more wait for the next pass, a fraction of a second)
+MAX_IN_FLIGHT = 256  # timers being handled at once; more wait for the next pass (a fraction of a second)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,19 +115,35 @@ class TimerDriver:
         self._waiting: dict[str, int] = {}  # per platform: timer sends not yet done
 
     async def tick(self) -> int:
-        """Start delivering every timer that is due now; returns how many were started."""
+        """Start delivering the timers due now, step changes first; returns how many were started.
+
+        Step ends come first, oldest first. Countdown marks only while no platform is busy:
+        a busy bot leaves them in place (no turn, no save), and the step's end, or a quieter
+        moment, moves them on.
+        """
         now = self._clock.now()
+        started = await self._start(DialogueRow.timer_ends_at <= now, DialogueRow.timer_ends_at)
+        if not any(self._saturated(platform) for platform in self._deliveries):
+            started += await self._start(DialogueRow.timer_due_at <= now, DialogueRow.timer_due_at)
+        return started
+
+    async def _start(self, due: ColumnElement[bool], order: InstrumentedAttribute[datetime | None]) -> int:
+        room = MAX_IN_FLIGHT - len(self._in_flight)
+        if room <= 0:
+            return 0
         async with single_statements(self._sessions) as db:
             rows = (await db.execute(
-                select(DialogueRow.runner_key, DialogueRow.timer_due_at, RunnerRow.platform, RunnerRow.chat_id)
+                select(DialogueRow.runner_key, DialogueRow.timer_due_at, DialogueRow.timer_ends_at,
+                       RunnerRow.platform, RunnerRow.chat_id)
                 .join(RunnerRow, RunnerRow.key == DialogueRow.runner_key)
-                .where(DialogueRow.timer_due_at <= now)
-                .order_by(DialogueRow.timer_due_at).limit(PASS_BATCH))).all()
+                .where(due).order_by(order).limit(room + len(self._in_flight)))).all()
         started = 0
-        for key, due_at, platform, chat_id in rows:
+        for key, due_at, ends_at, platform, chat_id in rows:
+            if len(self._in_flight) >= MAX_IN_FLIGHT:
+                break
             if key in self._in_flight or platform not in self._deliveries:
-                continue  # its last edit is still going out: the next pass takes this one
-            task = asyncio.create_task(self._deliver(key, due_at, platform, chat_id))
+                continue  # its last edit is still going out: a later pass takes this one
+            task = asyncio.create_task(self._deliver(key, due_at, ends_at, platform, chat_id))
             self._in_flight[key] = task
             task.add_done_callback(lambda _, key=key: self._in_flight.pop(key, None))
             started += 1
@@ -139,17 +158,24 @@ class TimerDriver:
         async with single_statements(self._sessions) as db:
             return await db.scalar(select(func.min(DialogueRow.timer_due_at)))
 
-    async def _deliver(self, key: str, due_at: datetime, platform: str, chat_id: str) -> None:
+    async def _deliver(self, key: str, due_at: datetime, ends_at: datetime | None, platform: str,
+                       chat_id: str) -> None:
         try:
-            replies = await self._coach.timer_due(key, due_at)
-            await self._send(key, due_at, platform, chat_id, replies)
+            # Busy bot or chat: the coach skips the countdown (and its save of every mark) altogether.
+            countdown = not self._saturated(platform) and self.budget.allows_countdown(chat_id)
+            replies = await self._coach.timer_due(key, due_at, countdown)
+            step_changed = any(not reply.transient for reply in replies)
+            # How late: a step change against its step's end, a countdown against its mark.
+            await self._send(key, ends_at if step_changed and ends_at is not None else due_at, platform, chat_id,
+                             replies)
         except Exception:  # one runner's timer must not stop the others; the next step change shows the truth
             log.exception("a timer edit failed unexpectedly")
 
     def _saturated(self, platform: str) -> bool:
+        """More timer sends wait for the pace than it sends in THIN_AFTER_S, or the pass is at its cap."""
         limiter = self._limiters.get(platform)
         rate = limiter.rate if limiter is not None else 30.0
-        return self._waiting.get(platform, 0) > rate * THIN_AFTER_S
+        return self._waiting.get(platform, 0) > rate * THIN_AFTER_S or len(self._in_flight) >= MAX_IN_FLIGHT // 2
 
     async def _send(self, key: str, due_at: datetime, platform: str, chat_id: str,
                     replies: tuple[Reply, ...]) -> None:

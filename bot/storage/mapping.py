@@ -191,6 +191,7 @@ def dialogue_columns(runner_key: str, dialogue: Dialogue) -> Columns:
         "last_press": dialogue.last_press,
         "prompt": dialogue.prompt,
         "timer_due_at": dialogue.timer_due_at,
+        "timer_ends_at": dialogue.timer_ends_at,
         "timer_message": dialogue.timer_message or None,
     }
 
@@ -205,6 +206,7 @@ def dialogue_from_row(row: DialogueRow | None) -> Dialogue:
         last_press=row.last_press,
         prompt=row.prompt,
         timer_due_at=row.timer_due_at,
+        timer_ends_at=row.timer_ends_at,
         timer_message=row.timer_message or "",
     )
 

@@ -145,8 +145,10 @@ class DialogueRow(Base):
     step: Mapped[int] = mapped_column(Integer)
     last_press: Mapped[str] = mapped_column(Text)
     prompt: Mapped[str] = mapped_column(Text)
-    # A live timer: when it next falls due (the dispatcher claims by this) and the message it edits.
+    # A live timer: when it next falls due and when its step ends (the dispatcher claims by these;
+    # a busy one only by the end), and the message it edits.
     timer_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+    timer_ends_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
     timer_message: Mapped[str | None] = mapped_column(Text)
 
 

@@ -27,6 +27,9 @@ STATE = "set"
 # A step that ended while the bot could not deliver (down, restarting) starts the next one at
 # its planned time if it is this late at most, else from now: the runner saw no "go" before. [D]
 LATE_LIMIT = timedelta(seconds=15)
+# A countdown mark delivered this late (a busy bot), or this close to its step's end, is not shown:
+# the next mark or the step change says the time soon enough, and costs the pace nothing now. [D]
+STALE_COUNTDOWN = timedelta(seconds=2)
 
 STOP: Choice = ("Stop", "stop", "")
 PAUSE: Choice = ("Pause ⏸", "pause", "")
@@ -64,15 +67,16 @@ def _enter(turn: Turn, index: int, k: int, start: datetime, walk_token: str, sid
 def _schedule(turn: Turn, step: Step, start: datetime) -> None:
     """Set when this step is next shown: its next countdown mark or its end (reps: never)."""
     if not step.counts_down:
-        turn.dialogue = _with_timer(turn, due=None)
+        turn.dialogue = _with_timer(turn, due=None, ends=None)
         return
     elapsed = (turn.now - start).total_seconds()
-    turn.dialogue = _with_timer(turn, due=start + timedelta(seconds=next_mark(step.seconds, elapsed)))
+    turn.dialogue = _with_timer(turn, due=start + timedelta(seconds=next_mark(step.seconds, elapsed)),
+                                ends=start + timedelta(seconds=step.seconds))
 
 
 def _with_timer(turn: Turn, **changes: object) -> Dialogue:
-    """The dialogue with `due` (timer_due_at) and/or `message` (timer_message) changed."""
-    names = {"due": "timer_due_at", "message": "timer_message"}
+    """The dialogue with `due` (timer_due_at), `ends` (timer_ends_at) and/or `message` (timer_message) changed."""
+    names = {"due": "timer_due_at", "ends": "timer_ends_at", "message": "timer_message"}
     return replace(turn.dialogue, **{names[name]: value for name, value in changes.items()})
 
 
@@ -118,16 +122,16 @@ def _close(turn: Turn, line: str) -> None:
     index = int(turn.data("i"))
     text = f"{EXERCISES[index].name}, level {turn.runner.level(index)}\n{line}"
     turn.replies.append(Reply(text, replaces=turn.dialogue.timer_message, timer=turn.data("walk")))
-    turn.dialogue = _with_timer(turn, due=None)
+    turn.dialogue = _with_timer(turn, due=None, ends=None)
 
 
-async def on_due(turn: Turn, due_at: datetime) -> None:
-    """The timer fell due: show the countdown, or move on to the next step."""
+async def on_due(turn: Turn, due_at: datetime, countdown: bool = True) -> None:
+    """The timer fell due: show the countdown (unless the bot is busy), or move on to the next step."""
     if turn.dialogue.state != STATE or turn.dialogue.timer_due_at != due_at:
         return  # an older timer, already moved on (or another process took it): nothing to say
     position = _position(turn)
     if position is None:
-        turn.dialogue = _with_timer(turn, due=None)
+        turn.dialogue = _with_timer(turn, due=None, ends=None)
         return
     index, k, start = position
     steps = _steps(turn, index)
@@ -135,6 +139,12 @@ async def on_due(turn: Turn, due_at: datetime) -> None:
     elapsed = (turn.now - start).total_seconds()
     if elapsed >= step.seconds:
         await _advance(turn, index, k, start + timedelta(seconds=step.seconds))
+        return
+    if not countdown:  # busy: no countdown now, and none until this step ends
+        turn.dialogue = _with_timer(turn, due=start + timedelta(seconds=step.seconds))
+        return
+    if turn.now - due_at > STALE_COUNTDOWN or step.seconds - elapsed < STALE_COUNTDOWN.total_seconds():
+        _schedule(turn, step, start)  # a late mark, or one just before the end: the next one says it
         return
     _schedule(turn, step, start)
     _show(turn, steps, k, left=step.seconds - elapsed, transient=True)
@@ -175,7 +185,7 @@ async def on_press(turn: Turn, action: str, arg: str) -> None:
     elif action == "pause" and step.counts_down and not paused:
         left = max(1.0, step.seconds - (turn.now - start).total_seconds())
         turn.set_data(left=str(math.ceil(left)))
-        turn.dialogue = _with_timer(turn, due=None)
+        turn.dialogue = _with_timer(turn, due=None, ends=None)
         _show(turn, steps, k, left=left, paused=True)
     elif action == "resume" and paused:
         left = int_arg(turn.data("left"), 1, step.seconds) or step.seconds
