@@ -1,12 +1,12 @@
 """Many runners in a hold at once: what the live timers send, how late, and what a tick costs.
 
-    python -m bench.timers [--runners 500,10000] [--seconds 45] [--rate 27] [--db sqlite|postgres]
+    python -m bench.timers [--runners 500,10000] [--seconds 45] [--spread 0] [--rate 27] [--db sqlite|postgres]
 
 Not a test: it runs in real time and prints a table per runner count.
 
 Every runner is seeded mid-walk: "Set 1 of 4 · hold 20 s" of the level-1 calf hold, all
-begun at the same instant (the worst case of "06:30 is popular"), its timer message already
-posted. The real timer pass (bot/reminders/timers.py) runs on the dispatcher's Ticker every
+begun at the same instant (the worst case of "06:30 is popular"; `--spread S` spreads the
+starts evenly over S seconds instead), its timer message already posted. The real timer pass (bot/reminders/timers.py) runs on the dispatcher's Ticker every
 0.25 s on a real database, asks the real Coach for each due timer and hands the edit to a
 delivery that waits for a send slot on the real RateLimiter at the bot's pace (`--rate`,
 TELEGRAM_RATE by default: Telegram allows about 30 a second per token), as TelegramDelivery's
@@ -91,13 +91,13 @@ class Result:
     unsent_steps: int
 
 
-async def one_run(database_url_backend: str, runners: int, seconds: float, rate: float) -> Result:
+async def one_run(database_url_backend: str, runners: int, seconds: float, rate: float, spread: float) -> Result:
     with tempfile.TemporaryDirectory() as folder:
         async with open_database(database_url_backend, Path(folder), migrate=False) as database:
             clock = SystemClock()
             async with open_app(database.url, clock, b"bench-secret", schema=database.schema) as app:
                 began = datetime.now(UTC) + timedelta(seconds=SETUP_S + runners / 5000)
-                rows = [walking_runner(n + 1, began) for n in range(runners)]
+                rows = [walking_runner(n + 1, began + timedelta(seconds=spread * n / runners)) for n in range(runners)]
                 async with app.sessions.begin() as db:
                     for table, chunk in ((RunnerRow, [r for r, _ in rows]), (DialogueRow, [d for _, d in rows])):
                         for start in range(0, len(chunk), INSERT_CHUNK):
@@ -188,6 +188,7 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runners", default="500,10000", help="runner counts, comma-separated")
     parser.add_argument("--seconds", type=float, default=45.0, help="how long to run after the holds begin")
+    parser.add_argument("--spread", type=float, default=0.0, help="seconds over which the holds begin")
     parser.add_argument("--rate", type=float, default=TELEGRAM_RATE, help="the bot's pace, messages/s")
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
     return parser.parse_args(argv)
@@ -196,9 +197,9 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
 async def run(options: argparse.Namespace) -> None:
     results = []
     for count in (int(n) for n in options.runners.split(",") if n.strip()):
-        results.append(await one_run(options.db, count, options.seconds, options.rate))
-    print(f"Live timers: every runner begins a 20 s hold at the same instant; {options.seconds:g} s measured; "
-          f"{options.db}.")
+        results.append(await one_run(options.db, count, options.seconds, options.rate, options.spread))
+    starts = f"over {options.spread:g} s" if options.spread else "at the same instant"
+    print(f"Live timers: every runner begins a 20 s hold {starts}; {options.seconds:g} s measured; {options.db}.")
     print(table(results, options.rate))
 
 

@@ -102,3 +102,20 @@ def test_a_number_typed_for_a_question_without_buttons_is_the_answer(program: Ch
         ("1", "Right leg: 1 ✓"),
     ]
     assert_steps(program.run([line for line, _ in script]), script)
+
+
+def test_the_clock_walks_a_live_timer_and_a_restart_carries_it_on(program: ChatProgram) -> None:
+    script = ONBOARDING + [
+        ("Start a session now", "Before we start"),
+        ("0", "1/5 Isometric calf-raise hold, level 1"),
+        ("Start sets", "Set 1 of 4 · hold 20 s"),
+        ("/clock +12s", "⏱ 10 s left"),  # each countdown is one line
+    ]
+    steps = program.run([line for line, _ in script])
+    assert_steps(steps, script)
+    assert "⏱ 15 s left" in steps[-1][1] and "Rest 20 s" not in steps[-1][1]
+    # A new process on the same database, the clock where the first one left it: the hold carries on.
+    again = [("/clock +9s", "┃ Rest 20 s"), ("Skip rest", "┃ Set 2 of 4 · hold 20 s"), ("Stop", "Timer stopped.")]
+    steps = program.run([line for line, _ in again], now="2026-11-30 06:00:12")
+    assert_steps(steps, again)
+    assert "⏱ 5 s left" in steps[1][1] and "1/5 Isometric calf-raise hold" in steps[3][1]
