@@ -12,6 +12,8 @@ Intermediate countdowns are `transient` and are the ones thinned first:
 - per chat, they never take the last `RESERVED_EDITS` of the chat's budget of
   `CHAT_EDITS_PER_MINUTE` in any 60 s (Telegram: about 20 edits a minute per chat), which
   are kept for step changes and the runner's own presses;
+- a countdown still waiting for its send slot after `COUNTDOWN_PATIENCE_S` is dropped: the
+  time it shows would be wrong by then;
 - overall, when more timer sends are waiting for the pace than it can send in
   `THIN_AFTER_S` (or the pass is at half its cap of timers in hand), countdown marks are
   left alone: no turn, no save, no send; the row's `timer_ends_at` brings the step change
@@ -46,6 +48,7 @@ CHAT_EDITS_PER_MINUTE = 20  # Telegram: about 20 edits of messages in one chat p
 RESERVED_EDITS = 6  # of those, kept for step changes and presses: countdowns never take them
 WINDOW_S = 60.0
 THIN_AFTER_S = 0.5  # countdowns are dropped while the timer sends waiting exceed this much of the pace
+COUNTDOWN_PATIENCE_S = 1.0  # a countdown not out within this is dropped: the time it shows would be wrong
 MAX_IN_FLIGHT = 256  # timers being handled at once; more wait for the next pass (a fraction of a second)
 
 
@@ -189,7 +192,14 @@ class TimerDriver:
         self.budget.spend(chat_id)
         self._waiting[platform] = self._waiting.get(platform, 0) + 1
         try:
-            outcome = await self._deliveries[platform].deliver(chat_id, replies, urgent=not transient)
+            sending = self._deliveries[platform].deliver(chat_id, replies, urgent=not transient)
+            outcome = await (asyncio.wait_for(sending, COUNTDOWN_PATIENCE_S) if transient else sending)
+        except TimeoutError:
+            if not transient:
+                raise
+            self.metrics.timer_edit("countdown", "dropped")
+            self._report(TimerSent(chat_id, True, due_at, None, dropped=True))
+            return
         finally:
             self._waiting[platform] -= 1
         kind = "countdown" if transient else "step"

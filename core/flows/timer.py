@@ -24,8 +24,8 @@ from core.texts import BUTTON_PROBLEM
 from core.turn import Choice, Turn
 
 STATE = "set"
-# A step that ended while the bot could not deliver (down, restarting) starts the next one at
-# its planned time if it is this late at most, else from now: the runner saw no "go" before. [D]
+# A rest that should have begun while the bot could not say so (busy, restarting) still runs from
+# the end of the work if it is this late at most, else from now. Work always starts when shown. [D]
 LATE_LIMIT = timedelta(seconds=15)
 # A countdown mark delivered this late (a busy bot), or this close to its step's end, is not shown:
 # the next mark or the step change says the time soon enough, and costs the pace nothing now. [D]
@@ -61,7 +61,8 @@ def _enter(turn: Turn, index: int, k: int, start: datetime, walk_token: str, sid
     turn.goto(STATE, prompt=step.headline(), i=str(index), k=str(k), at=start.isoformat(), left="",
               walk=walk_token, side=side)
     _schedule(turn, step, start)
-    _show(turn, steps, k)
+    elapsed = (turn.now - start).total_seconds()
+    _show(turn, steps, k, left=step.seconds - elapsed if step.counts_down and elapsed >= 1 else None)
 
 
 def _schedule(turn: Turn, step: Step, start: datetime) -> None:
@@ -155,7 +156,9 @@ async def _advance(turn: Turn, index: int, k: int, ended_at: datetime) -> None:
     if k + 1 >= len(steps):
         await _finish(turn, steps)
         return
-    start = ended_at if turn.now - ended_at <= LATE_LIMIT else turn.now
+    # Work starts when the runner is told; a rest (or a switch) runs from when the work ended.
+    rest = not steps[k + 1].is_work and turn.now - ended_at <= LATE_LIMIT
+    start = ended_at if rest else turn.now
     _enter(turn, index, k + 1, min(start, turn.now), turn.data("walk"), turn.data("side", SIDES[0]))
 
 

@@ -152,3 +152,15 @@ async def test_just_tell_me_the_dose_keeps_the_text_only_session() -> None:
     assert "Start sets" not in [b.label for b in chat.keyboard] and chat.button("Done ✓")
     world.save(dose_only=False)
     assert replace(world.snapshot.runner, dose_only=True) != world.snapshot.runner
+
+
+async def test_a_late_step_change_keeps_the_rest_on_time_and_gives_the_next_hold_in_full() -> None:
+    world, chat = await at_first_exercise()
+    await chat.press("Start sets")
+    world.later(seconds=28)  # a busy bot shows the end of the 20 s hold 8 s late
+    rest = await world.coach.timer_due(ANN.key, world.snapshot.dialogue.timer_due_at)
+    assert "Rest 20 s" in rest[-1].text and "⏱ 12 s left" in rest[-1].text  # the rest began when the hold ended
+    world.later(seconds=15)  # and its end is shown 3 s late
+    hold = await world.coach.timer_due(ANN.key, world.snapshot.dialogue.timer_due_at)
+    assert "Set 2 of 4 · hold 20 s" in hold[-1].text and "⏱ 20 s left" in hold[-1].text  # a hold starts when told
+    assert world.snapshot.dialogue.timer_ends_at == world.clock.now() + timedelta(seconds=20)
