@@ -12,6 +12,7 @@ Intermediate countdowns are `transient` and are the ones thinned first:
 - per chat, they never take the last `RESERVED_EDITS` of the chat's budget of
   `CHAT_EDITS_PER_MINUTE` in any 60 s (Telegram: about 20 edits a minute per chat), which
   are kept for step changes and the runner's own presses;
+- once a step change goes out more than `STEP_LATE_S` late, countdowns pause for `QUIET_S`;
 - a countdown still waiting for its send slot after `COUNTDOWN_PATIENCE_S` is dropped: the
   time it shows would be wrong by then;
 - overall, when more timer sends are waiting for the pace than it can send in
@@ -48,6 +49,8 @@ CHAT_EDITS_PER_MINUTE = 20  # Telegram: about 20 edits of messages in one chat p
 RESERVED_EDITS = 6  # of those, kept for step changes and presses: countdowns never take them
 WINDOW_S = 60.0
 THIN_AFTER_S = 0.5  # countdowns are dropped while the timer sends waiting exceed this much of the pace
+STEP_LATE_S = 1.0  # a step change this late means the pace is full: countdowns pause ...
+QUIET_S = 10.0  # ... for this long, so step changes get every slot
 COUNTDOWN_PATIENCE_S = 1.0  # a countdown not out within this is dropped: the time it shows would be wrong
 MAX_IN_FLIGHT = 256  # timers being handled at once; more wait for the next pass (a fraction of a second)
 
@@ -116,6 +119,7 @@ class TimerDriver:
         self.observe = observe
         self._in_flight: dict[str, asyncio.Task[None]] = {}  # by runner key: one timer at a time each
         self._waiting: dict[str, int] = {}  # per platform: timer sends not yet done
+        self._quiet_until: dict[str, float] = {}  # per platform: no countdowns before this (time.monotonic())
 
     async def tick(self) -> int:
         """Start delivering the timers due now, step changes first; returns how many were started.
@@ -178,7 +182,8 @@ class TimerDriver:
         """More timer sends wait for the pace than it sends in THIN_AFTER_S, or the pass is at its cap."""
         limiter = self._limiters.get(platform)
         rate = limiter.rate if limiter is not None else 30.0
-        return self._waiting.get(platform, 0) > rate * THIN_AFTER_S or len(self._in_flight) >= MAX_IN_FLIGHT // 2
+        return (self._waiting.get(platform, 0) > rate * THIN_AFTER_S or len(self._in_flight) >= MAX_IN_FLIGHT // 2
+                or time.monotonic() < self._quiet_until.get(platform, 0.0))
 
     async def _send(self, key: str, due_at: datetime, platform: str, chat_id: str,
                     replies: tuple[Reply, ...]) -> None:
@@ -212,7 +217,10 @@ class TimerDriver:
                 await self._coach.mark_unreachable(key)
             return
         sent_at = self._clock.now()
-        self.metrics.timer_edit(kind, "sent", (sent_at - due_at).total_seconds())
+        lateness = (sent_at - due_at).total_seconds()
+        self.metrics.timer_edit(kind, "sent", lateness)
+        if not transient and lateness > STEP_LATE_S:
+            self._quiet_until[platform] = time.monotonic() + QUIET_S
         self._report(TimerSent(chat_id, transient, due_at, sent_at))
         for token, message_id in outcome.timers:
             await self._coach.timer_posted(key, token, message_id)

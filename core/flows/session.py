@@ -205,8 +205,8 @@ async def on_exercise(turn: Turn, action: str, arg: str) -> None:
         turn.notice(BUTTON_PROBLEM)
 
 
-TYPED_EXERCISE_ANSWERS = {"start": "start", "start sets": "start", "done": "done", "done ✓": "done", "too hard": "too_hard", "skip": "skip",
-                          "how": "how", "how?": "how", "stop": "stop"}
+TYPED_EXERCISE_ANSWERS = {"done": "done", "done ✓": "done", "too hard": "too_hard", "skip": "skip",
+                          "how": "how", "how?": "how", "stop": "stop", "start": "start", "start sets": "start"}
 
 
 async def on_exercise_text(turn: Turn, text: str) -> bool:
