@@ -35,6 +35,7 @@ STOP: Choice = ("Stop", "stop", "")
 PAUSE: Choice = ("Pause ⏸", "pause", "")
 RESUME: Choice = ("Resume ▶", "resume", "")
 SKIP_REST: Choice = ("Skip rest", "skip", "")
+READY: Choice = ("Ready ▶", "skip", "")  # switching sides: on to the other side now
 SET_DONE: Choice = ("Set done ✓", "set_done", "")
 
 
@@ -111,7 +112,8 @@ def _show(turn: Turn, steps: tuple[Step, ...], k: int, *, left: float | None = N
         rows = ((RESUME, STOP),)
     else:
         lines.append(f"⏱ {seconds_left} s left")
-        rows = ((PAUSE, SKIP_REST, STOP),) if step.kind in (StepKind.REST, StepKind.SWITCH) else ((PAUSE, STOP),)
+        rows = {StepKind.REST: ((PAUSE, SKIP_REST, STOP),), StepKind.SWITCH: ((PAUSE, READY, STOP),)}.get(
+            step.kind, ((PAUSE, STOP),))
     if k + 1 < len(steps):
         lines.append(f"Next: {steps[k + 1].headline()}")
     turn.replies.append(Reply("\n".join(lines), turn.keyboard(rows), replaces=turn.dialogue.timer_message,
@@ -223,7 +225,8 @@ def ask_set(turn: Turn) -> None:
     _show(turn, steps, k, left=step.seconds - elapsed if step.counts_down else None)
 
 
-TYPED = {"pause": "pause", "resume": "resume", "skip": "skip", "skip rest": "skip", "set done": "set_done",
+TYPED = {"pause": "pause", "resume": "resume", "skip": "skip", "skip rest": "skip", "ready": "skip",
+         "set done": "set_done",
          "done": "set_done", "stop": "stop"}
 
 
