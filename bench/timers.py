@@ -123,14 +123,11 @@ async def one_run(database_url_backend: str, runners: int, seconds: float, rate:
                 await asyncio.sleep(seconds)
                 await ticker.stop()
                 cpu = time.process_time() - cpu_before
-                in_flight = list(driver._in_flight.values())  # noqa: SLF001  (the bench stops what is left)
-                for task in in_flight:
-                    task.cancel()
-                await asyncio.gather(*in_flight, return_exceptions=True)
+                unsent = await driver.abandon()
         buckets = Counter(int(t - start) for t in delivery.sent_at if t - start < seconds)
         return Result(runners, seconds, [s for s in sent if not s.dropped], sum(s.dropped for s in sent),
                       [buckets.get(second, 0) for second in range(int(seconds))], handled, cpu,
-                      unsent_steps=len(in_flight))
+                      unsent_steps=unsent)
 
 
 def percentile(values: Sequence[float], p: float) -> float | None:

@@ -160,6 +160,14 @@ class TimerDriver:
         while self._in_flight:
             await asyncio.gather(*list(self._in_flight.values()), return_exceptions=True)
 
+    async def abandon(self) -> int:
+        """Cancel every timer still in hand (a bench's end); returns how many there were."""
+        tasks = list(self._in_flight.values())
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        return len(tasks)
+
     async def next_due(self) -> datetime | None:
         """When the earliest timer falls due (the terminal's manual clock walks to it)."""
         async with single_statements(self._sessions) as db:
