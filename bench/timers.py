@@ -162,7 +162,7 @@ def table(results: Sequence[Result], rate: float) -> str:
     line("step changes sent", lambda r: f"{sum(not s.transient for s in r.sent):,}")
     line("countdowns sent", lambda r: f"{sum(s.transient for s in r.sent):,}")
     line("countdowns thinned (dropped)", lambda r: f"{r.dropped:,}")
-    line("step changes still queued at the end", lambda r: f"{r.unsent_steps:,}")
+    line("timers still in hand at the end", lambda r: f"{r.unsent_steps:,}")
 
     def lateness(transient: bool, p: float):
         return lambda r: fmt(percentile([s.lateness for s in r.sent if s.transient is transient], p))
