@@ -32,7 +32,7 @@ def test_pain_scores_are_typed_as_labelled_and_labels_match_loosely(program: Cha
     readiness = dict(steps[1:])["Start"]
     assert "  [0]   [1]   [2]   [3]   [4]   [5]\n" in readiness and "[Something's wrong]" in readiness
     assert "[1] 0" not in readiness  # no number beside a label that is itself a number
-    assert "[1] Done ✓   [2] Too hard   [3] Skip" in dict(steps[1:])["0"]  # words keep their numbers
+    assert "[1] Start sets ▶\n  [2] Done ✓   [3] Too hard   [4] Skip" in dict(steps[1:])["0"]  # words keep their numbers
     exported = json.loads(next(program.files_dir.rglob("tiptoe-export-*.json")).read_text())
     assert [e["pain"] for e in exported["sessions"][0]["exercises"]] == [3, 2]
 
