@@ -274,7 +274,7 @@ class NullDelivery:
 
     platform = PLATFORM
 
-    async def deliver(self, chat_id: str, replies: tuple[Reply, ...]) -> DeliveryOutcome:
+    async def deliver(self, chat_id: str, replies: tuple[Reply, ...], *, urgent: bool = False) -> DeliveryOutcome:
         return DeliveryOutcome(DeliveryStatus.SENT)
 
 

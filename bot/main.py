@@ -37,6 +37,7 @@ from bot.storage.records import SqlRecords
 from bot.storage.repository import SqlRunnerStore
 from bot.reminders.queries import next_pending_due
 from bot.reminders.dispatcher import Dispatcher, DispatcherConfig
+from bot.reminders.timers import EditBudget
 from bot.reminders.limiter import (
     DISCORD_RATE, TELEGRAM_PER_CHAT_BURST, TELEGRAM_PER_CHAT_GAP, TELEGRAM_RATE, Pacer, RateLimiter,
 )
@@ -72,12 +73,14 @@ class App:
     # PostgreSQL: one connection of its own for the shared pace, so a reply's send slot never
     # waits for a pooled connection that reminders are busy with.
     pace_sessions: async_sessionmaker[AsyncSession] | None = None
+    # Edits per chat in the last minute: timer countdowns and the adapters' press answers share it.
+    edit_budget: EditBudget | None = None
 
     def dispatcher(self, deliveries: dict[str, Delivery], limiters: dict[str, Pacer],
                    config: DispatcherConfig = DispatcherConfig(), worker: str | None = None,
                    metrics: Metrics | None = None) -> Dispatcher:
         return Dispatcher(self.sessions, self.store, self.coach, self.planner, deliveries, limiters,
-                          self.clock, config, worker, metrics)
+                          self.clock, config, worker, metrics, self.edit_budget)
 
     def pacer(self, platform: str, token: str, rate: float, per_chat_gap: float = 0.0,
               per_chat_burst: int = 1) -> Pacer:
@@ -106,7 +109,8 @@ async def open_app(database_url: str, clock: Clock, secret: bytes | None = None,
                             documents=FileDocuments(), records=SqlRecords(sessions), links=SqlLinks(sessions))
         coach = Coach(store, clock, services)
         yield App(coach=coach, store=store, engine=engine, clock=clock, sessions=sessions, planner=planner,
-                  pace_sessions=make_session_factory(pace) if pace is not None else None)
+                  pace_sessions=make_session_factory(pace) if pace is not None else None,
+                  edit_budget=EditBudget(monotonic=lambda: clock.now().timestamp()))
     finally:
         if store is not None:
             store.close()
@@ -168,7 +172,7 @@ def start_time(text: str) -> datetime:
 
 
 def _clock_mover(app: App, dispatcher: Dispatcher, terminal: TerminalChat, clock: ManualClock):
-    """`/clock +1d`: move time forward through the real dispatcher, one due reminder at a time."""
+    """`/clock +1d`: move time forward through the real dispatcher, one due reminder or timer edit at a time."""
 
     async def move(arg: str) -> str:
         snapshot = await app.store.load(terminal.user.key)
@@ -184,10 +188,14 @@ def _clock_mover(app: App, dispatcher: Dispatcher, terminal: TerminalChat, clock
             return "The clock only moves forward."
         while True:
             await dispatcher.plan_pass()
-            next_due = await next_pending_due(app.sessions)
+            # Reminders and live timers alike, in the order they fall due.
+            dues = [due for due in (await next_pending_due(app.sessions), await dispatcher.timers.next_due())
+                    if due is not None]
+            next_due = min(dues, default=None)
             if next_due is not None and next_due <= target:
                 clock.set(max(next_due, clock.now()))
                 await dispatcher.tick()
+                await dispatcher.timers.tick()
                 await dispatcher.drain()
             elif clock.now() < target:
                 # Rows are planned only so far ahead: walk on in steps the planner keeps up with.
@@ -219,7 +227,8 @@ def platforms(app: App, settings: Settings, metrics: Metrics, web: WebServer) ->
 
         pacer = app.pacer("telegram", settings.telegram_token.get_secret_value(), TELEGRAM_RATE,
                           TELEGRAM_PER_CHAT_GAP, TELEGRAM_PER_CHAT_BURST)
-        application = build_application(app.coach, settings, pacer=pacer, metrics=metrics)
+        application = build_application(app.coach, settings, pacer=pacer, metrics=metrics,
+                                        edit_budget=app.edit_budget)
         found.tasks.append(lambda stop: run_telegram(application, settings, stop, web=web, engine=app.engine))
         found.senders.append(application.bot)  # `async with bot`: initialised, then shut down
         found.deliveries["telegram"] = TelegramDelivery(application.bot)
@@ -230,7 +239,8 @@ def platforms(app: App, settings: Settings, metrics: Metrics, web: WebServer) ->
         from bot.discord.delivery import DiscordDelivery
 
         pacer = app.pacer("discord", settings.discord_token.get_secret_value(), DISCORD_RATE)
-        client = build_discord_client(app.coach, settings, sessions=app.sessions, metrics=metrics)
+        client = build_discord_client(app.coach, settings, sessions=app.sessions, metrics=metrics,
+                                      edit_budget=app.edit_budget)
         found.tasks.append(lambda stop: run_discord(client, settings, stop))
         found.senders.append(logged_in(client))
         found.deliveries["discord"] = DiscordDelivery(client, pacer=pacer)

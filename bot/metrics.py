@@ -17,6 +17,7 @@ LATE_AFTER_S = 60.0  # a reminder sent more than this after its due time counts 
 TURN_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0)
 # Reminder lateness, negative = early (a burst starts ahead of its due time).
 LATENESS_BUCKETS = (-300.0, -60.0, -10.0, 0.0, 10.0, 60.0, 300.0, 900.0, 3600.0)
+TIMER_BUCKETS = (0.1, 0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 5.0, 10.0)
 PACE_BUCKETS = (0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 30.0)
 
 
@@ -38,6 +39,10 @@ class Metrics:
                                     ["platform"], registry=r)
         self.pace_wait = Histogram("tiptoe_pace_wait_seconds", "How long a message waited for its send slot",
                                    ["platform", "priority"], buckets=PACE_BUCKETS, registry=r)
+        self.timer_edits = Counter("tiptoe_timer_edits", "Live timer edits by kind (step, countdown) and "
+                                   "outcome (sent, dropped, failed)", ["kind", "outcome"], registry=r)
+        self.timer_lateness = Histogram("tiptoe_timer_lateness_seconds", "Timer edit sent minus due, seconds",
+                                        ["kind"], buckets=TIMER_BUCKETS, registry=r)
         self.reminder_backlog = Gauge("tiptoe_reminder_backlog", "Reminders pending or in flight within the "
                                       "early window", ["platform"], registry=r)
 
@@ -46,6 +51,11 @@ class Metrics:
         self.reminder_lateness.labels(kind).observe(lateness)
         if lateness > LATE_AFTER_S:
             self.reminders_late.labels(kind).inc()
+
+    def timer_edit(self, kind: str, outcome: str, lateness: float | None = None) -> None:
+        self.timer_edits.labels(kind, outcome).inc()
+        if lateness is not None:
+            self.timer_lateness.labels(kind).observe(lateness)
 
     def reminder_ended(self, kind: str, outcome: str) -> None:
         self.reminders.labels(kind, outcome).inc()

@@ -6,9 +6,9 @@ foreign, stale and double presses get a short notice and change nothing.
 
 from __future__ import annotations
 
-from core.events import Command, Due, Event, Press, Text
+from core.events import Command, Due, Event, Press, Text, TimerDue
 from core.flows import (
-    checks, documents, hold, idle, link, onboarding, questions, selftest, session, settings, wrong,
+    checks, documents, hold, idle, link, onboarding, questions, selftest, session, settings, timer, wrong,
 )
 from core.flows.ending import close_unfinished
 from core.flows.base import OnCommand, State
@@ -18,7 +18,7 @@ from core.turn import Turn
 
 STATES: dict[str, State] = {
     **onboarding.STATES, **questions.STATES, **session.STATES, **idle.STATES, **settings.STATES,
-    **selftest.STATES, **link.STATES, **hold.STATES, **wrong.STATES,
+    **selftest.STATES, **link.STATES, **hold.STATES, **wrong.STATES, **timer.STATES,
 }
 
 PRESS_PROBLEMS = {
@@ -108,6 +108,8 @@ async def dispatch(turn: Turn, event: Event) -> None:
             await _on_press(turn, payload)
         case Due(kind, local_date):
             await checks.due(turn, kind, local_date)
+        case TimerDue(due_at, countdown):
+            await timer.on_due(turn, due_at, countdown)
     await turn.add_pictures()
 
 

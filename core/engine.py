@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 
 from core.conversation import dispatch
-from core.events import Due, Event, Press
+
+from core.events import Due, Event, Press, TimerDue
 from core.linking import LinkOutcome, LinkPlan
 from core.model import Dialogue, Runner, Snapshot, UserRef
 from core.ports import Clock, ConcurrentUpdate, RunnerStore
@@ -44,6 +45,29 @@ class Coach:
     async def due(self, key: str, kind: ReminderKind, local_date: date) -> tuple[Reply, ...]:
         """A reminder fell due for a known runner: what to deliver (nothing if it no longer applies)."""
         return await self._run(lambda: self.store.load(key), Due(kind, local_date), lambda stored: stored)
+
+    async def timer_due(self, key: str, due_at: datetime, countdown: bool = True) -> tuple[Reply, ...]:
+        """A runner's live timer fell due (the dialogue's `timer_due_at`): the edit to show, if any.
+        `countdown=False` when the bot is busy: only step changes are shown."""
+        return await self._run(lambda: self.store.load(key), TimerDue(due_at, countdown), lambda stored: stored)
+
+    async def timer_posted(self, key: str, token: str, message_id: str) -> None:
+        """The platform posted the timer message of walk `token` as `message_id`: later steps edit it."""
+        for _ in range(SAVE_ATTEMPTS):
+            before = await self.store.load(key)
+            if before is None or before.dialogue.get("walk") != token \
+                    or before.dialogue.timer_message == message_id:
+                return  # that walk is over, or already known
+            try:
+                await self.store.save(before, replace(before, dialogue=replace(before.dialogue,
+                                                                               timer_message=message_id)))
+                return
+            except ConcurrentUpdate:
+                continue
+
+    async def timer_posted_for(self, user: UserRef, token: str, message_id: str) -> None:
+        """As `timer_posted`, for the identity that was answered."""
+        await self.timer_posted(await self.store.key_for(user), token, message_id)
 
     async def owns(self, user: UserRef, payload: str) -> bool:
         """Whether a button was made for this person's runner (adapters ask before a press goes on).

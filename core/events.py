@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from core.schedule import ReminderKind
 
@@ -32,7 +32,18 @@ class Due:
     local_date: date
 
 
-Event = Command | Press | Text | Due
+@dataclass(frozen=True, slots=True)
+class TimerDue:
+    """The dialogue's timer fell due; `due_at` names which one, so a stale delivery changes nothing.
+
+    `countdown=False`: the bot is busy, so a countdown mark shows nothing and the timer
+    moves straight on to the step's end (the step change is always shown)."""
+
+    due_at: datetime
+    countdown: bool = True
+
+
+Event = Command | Press | Text | Due | TimerDue
 
 
 def parse_input(line: str) -> Command | Text:

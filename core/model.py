@@ -137,6 +137,7 @@ class Runner:
     clearance_reminder_at: datetime | None = None  # "Remind me later" on the clearance step, due then
     first_side: Side | None = None  # the side per-side exercises start with, asked once
     pictures_seen: frozenset[tuple[int, int]] = frozenset()  # (exercise, level) pictures already sent
+    dose_only: bool = False  # /settings "Just tell me the dose": no set-by-set timers
 
     def level(self, index: int) -> int:
         return self.levels[index]
@@ -161,6 +162,12 @@ class Dialogue:
     step: int = 0  # bumped whenever new buttons are shown; older buttons become stale
     last_press: str = ""  # the last accepted payload, so a double press gets "already noted"
     prompt: str = ""  # text of the last message with step buttons, to re-show on free text
+    # A live timer (core/flows/timer.py): when it next falls due (UTC), when its step ends (the
+    # change that matters; a busy bot shows only those), and the id of the message it edits in
+    # place ("" until the platform said). Every new question clears it.
+    timer_due_at: datetime | None = None
+    timer_ends_at: datetime | None = None
+    timer_message: str = ""
 
     def get(self, name: str, default: str = "") -> str:
         for k, v in self.data:

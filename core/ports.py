@@ -110,6 +110,7 @@ class DeliveryOutcome:
     status: DeliveryStatus
     retry_after: float | None = None  # seconds, when the platform named a wait
     detail: str = ""  # for logs: never a token, never message text
+    timers: tuple[tuple[str, str], ...] = ()  # (walk token, message id) of each timer message posted
 
 
 class Delivery(Protocol):
@@ -117,5 +118,7 @@ class Delivery(Protocol):
 
     platform: str
 
-    async def deliver(self, chat_id: str, replies: tuple[Reply, ...]) -> DeliveryOutcome:
-        """Send the replies in order and say how it went; never raises for platform faults."""
+    async def deliver(self, chat_id: str, replies: tuple[Reply, ...], *, urgent: bool = False) -> DeliveryOutcome:
+        """Send the replies in order and say how it went; never raises for platform faults.
+
+        `urgent`: a live timer's step change, paced like a reply rather than a reminder."""

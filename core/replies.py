@@ -42,6 +42,12 @@ class Reply:
     forged, double); platforms that can show it as a toast do so.
     `forget_files`: the runner's data was just erased: an adapter that keeps files for
     them (the terminal's charts, exports, summaries) removes them.
+    `replaces`: the id of one of our messages (a live timer) whose text and buttons this
+    reply replaces entirely; if it can't be edited any more, the reply is posted instead.
+    `timer`: this message is the live timer of that walk (a token): the adapter tells
+    `Coach.timer_posted` the id it got, so later replies can replace it.
+    `transient`: an intermediate countdown: it may be dropped when the chat or the bot is
+    busy (a later one shows the right time anyway); every other reply is always sent.
     """
 
     text: str
@@ -51,6 +57,9 @@ class Reply:
     picture: Picture | None = None
     attachment: Attachment | None = None
     forget_files: bool = False
+    replaces: str = ""
+    timer: str = ""
+    transient: bool = False
 
     @property
     def all_buttons(self) -> tuple[Button, ...]:

@@ -133,8 +133,9 @@ class Turn:
         merged = dict(self.dialogue.data) if keep_data else {}
         merged.update(data)
         step = self.dialogue.step if self._reasking else self.dialogue.step + 1
+        # A timer belongs to the question that set it: a new one (or the same asked again) clears it.
         self.dialogue = replace(self.dialogue, state=state, data=tuple(merged.items()), step=step,
-                                prompt=prompt or self.dialogue.prompt)
+                                prompt=prompt or self.dialogue.prompt, timer_due_at=None, timer_ends_at=None)
 
     def set_data(self, **data: str) -> None:
         merged = dict(self.dialogue.data)

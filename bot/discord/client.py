@@ -28,6 +28,7 @@ from bot.discord.render import (
 from bot.discord.sync import sync_if_changed
 from bot.discord.views import CoachButton
 from bot.metrics import Metrics
+from bot.reminders.timers import EditBudget
 from bot.settings import Settings
 from bot.startup import StartupError, host_of
 from bot.storage.faults import is_busy
@@ -96,6 +97,7 @@ class TiptoeDiscord(discord.Client):
         self.sessions = sessions
         self.on_turn = on_turn
         self.metrics = Metrics()  # build_discord_client passes the process's own
+        self.edit_budget: EditBudget | None = None  # told of every edit, so live timers leave room
         self.tree = app_commands.CommandTree(self)
         self._token = token
 
@@ -109,7 +111,7 @@ class TiptoeDiscord(discord.Client):
 
     def dm(self, chat_id: int | str) -> Outbox:
         channel = self.get_partial_messageable(int(chat_id), type=discord.ChannelType.private)
-        return Outbox(channel, self.retry)
+        return Outbox(channel, self.retry, edit_budget=self.edit_budget)
 
     def answering(self, interaction: discord.Interaction, chat_id: int | str) -> InteractionAnswer:
         return InteractionAnswer(interaction, self.dm(chat_id), defer_after=self.defer_after)
@@ -129,7 +131,8 @@ class TiptoeDiscord(discord.Client):
         except Exception as error:
             await answer.notice(fault_text(error))
             raise
-        await self._speak(user, answer.render_command(replies))
+        if await self._speak(user, answer.render_command(replies)):
+            await self._timers_posted(user, answer.outbox)
         self._observe(user, Command(name, arg), replies)
 
     async def _answer_elsewhere(self, interaction: discord.Interaction, name: str, arg: str = "") -> None:
@@ -171,7 +174,8 @@ class TiptoeDiscord(discord.Client):
         except Exception as error:
             await answer.notice(fault_text(error))
             raise
-        await self._speak(user, answer.render_press(replies))
+        if await self._speak(user, answer.render_press(replies)):
+            await self._timers_posted(user, answer.outbox)
         self._observe(user, Press(payload), replies)
 
     # ---- typed text in DMs ----------------------------------------------------------------------
@@ -193,7 +197,9 @@ class TiptoeDiscord(discord.Client):
         except Exception as error:  # the database failed: say so, then let discord.py log it
             await self._speak(user, self.dm(user.chat_id).post(Reply(fault_text(error))))
             raise
-        await self._speak(user, self.dm(user.chat_id).post_all(replies))
+        outbox = self.dm(user.chat_id)
+        if await self._speak(user, outbox.post_all(replies)):
+            await self._timers_posted(user, outbox)
         self._observe(user, event, replies)
 
     # ---- shared -----------------------------------------------------------------------------------
@@ -210,6 +216,11 @@ class TiptoeDiscord(discord.Client):
             else:
                 log.warning("replies not delivered (%s); the runner's answers are saved", describe(error))
             return False
+
+    async def _timers_posted(self, user: UserRef, outbox: Outbox) -> None:
+        """A live timer's message went out: its later steps edit it."""
+        for token, message_id in outbox.timers:
+            await self.coach.timer_posted_for(user, token, message_id)
 
     def _observe(self, user: UserRef, event: Event, replies: tuple[Reply, ...]) -> None:
         self.metrics.updates.labels(PLATFORM, type(event).__name__.lower()).inc()
@@ -323,7 +334,7 @@ def build_discord_client(coach: Coach, settings: Settings, *,
                          sessions: async_sessionmaker[AsyncSession] | None = None,
                          retry: RetryPolicy | None = None, on_turn: TurnObserver | None = None,
                          guild_ready_timeout: float = 2.0, defer_after: float = DEFER_AFTER_S,
-                         metrics: Metrics | None = None) -> TiptoeDiscord:
+                         metrics: Metrics | None = None, edit_budget: EditBudget | None = None) -> TiptoeDiscord:
     """A client for DISCORD_TOKEN, aimed at DISCORD_API_URL / DISCORD_GATEWAY_URL when set.
 
     With `sessions`, `run_discord` syncs the slash commands at start when they changed.
@@ -342,6 +353,7 @@ def build_discord_client(coach: Coach, settings: Settings, *,
                   on_turn=on_turn, guild_ready_timeout=guild_ready_timeout, defer_after=defer_after, **shards)
     if metrics is not None:
         client.metrics = metrics
+    client.edit_budget = edit_budget
     return client
 
 

@@ -39,14 +39,15 @@ class DiscordDelivery:
         self._retry = retry or getattr(client, "retry", None) or RetryPolicy()
         self._pacer = pacer
 
-    async def deliver(self, chat_id: str, replies: tuple[Reply, ...]) -> DeliveryOutcome:
+    async def deliver(self, chat_id: str, replies: tuple[Reply, ...], *, urgent: bool = False) -> DeliveryOutcome:
         """Send the replies to the runner's DM; a fault before anything went out is the dispatcher's to retry."""
         if self._client.user is None:  # reminders fell due before the client had logged in
             return DeliveryOutcome(DeliveryStatus.RETRY, detail="the Discord client is not logged in yet")
         channel = self._client.get_partial_messageable(int(chat_id), type=discord.ChannelType.private)
         try:
-            pace = partial(self._pacer.acquire, chat_id) if self._pacer is not None else None
-            await Outbox(channel, self._retry, patient=False, pace=pace).post_all(replies)
+            pace = partial(self._pacer.acquire, chat_id, urgent=urgent) if self._pacer is not None else None
+            outbox = Outbox(channel, self._retry, patient=False, pace=pace)
+            await outbox.post_all(replies)
         except DiscordError as error:
             return outcome_for(error)
-        return DeliveryOutcome(DeliveryStatus.SENT)
+        return DeliveryOutcome(DeliveryStatus.SENT, timers=tuple(outbox.timers))

@@ -18,13 +18,14 @@ import asyncio
 import io
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 import aiohttp
 import discord
 
 from bot.discord.views import view_for
+from bot.reminders.timers import EditBudget
 from bot.text import split_text as split_lines
 from core.replies import Keyboard, Reply
 
@@ -175,20 +176,48 @@ class Outbox:
     """
 
     def __init__(self, channel: discord.abc.Messageable, policy: RetryPolicy, *, patient: bool = True,
-                 pace: Callable[[], Awaitable[None]] | None = None) -> None:
-        """`pace`: awaited before each message (a reminder's send slot)."""
+                 pace: Callable[[], Awaitable[None]] | None = None, edit_budget: EditBudget | None = None) -> None:
+        """`pace`: awaited before each message (a reminder's send slot). `edit_budget`: told of every
+        edit, so live timers leave room for them."""
+        self.edit_budget = edit_budget
         self.channel = channel
         self.policy = policy
         self.patient = patient
         self.pace = pace
+        self.timers: list[tuple[str, str]] = []  # (walk token, message id) of live timer messages posted
 
     async def post_all(self, replies: tuple[Reply, ...]) -> None:
         for reply in replies:
             await self.post(reply)
 
     async def post(self, reply: Reply) -> None:
+        if reply.replaces:
+            await self.replace(reply)
+            return
+        sent = None
         for message in messages_for(reply):
-            await self.send(message)
+            sent = await self.send(message)
+        if reply.timer and sent is not None:
+            self.timers.append((reply.timer, str(sent.id)))
+
+    def edited(self) -> None:
+        if self.edit_budget is not None:
+            self.edit_budget.spend(str(self.channel.id))
+
+    async def replace(self, reply: Reply) -> None:
+        """Rewrite one of our DM messages (a live timer) whole; if it is gone, post the reply instead."""
+        self.edited()
+        target = self.channel.get_partial_message(int(reply.replaces))  # type: ignore[attr-defined]
+        policy = self.policy if self.patient else self.policy.without_retries()
+        if self.pace is not None:
+            await self.pace()
+        try:
+            await call_with_retries(lambda: target.edit(content=reply.text[:TEXT_LIMIT],
+                                                        view=view_for(reply.buttons)), policy)
+        except discord.NotFound:
+            await self.post(replace(reply, replaces=""))
+            return
+        self.patient = True
 
     async def send(self, message: Outgoing) -> discord.Message:
         policy = self.policy if self.patient else self.policy.without_retries()
@@ -258,6 +287,7 @@ class InteractionAnswer:
         changes: dict[str, Any] = {"view": view_for(reply.buttons)}
         if new_content is not None and not too_long:
             changes["content"] = new_content
+        self.outbox.edited()
         try:
             if not self.response.is_done():
                 await self.response.edit_message(**changes)
@@ -281,6 +311,15 @@ class InteractionAnswer:
                 await self.notice(reply.text)
             elif reply.edit:
                 content = await self.edit(content, reply)
+            elif reply.replaces and message is not None and str(message.id) == reply.replaces \
+                    and not self.response.is_done():
+                # The timer's own button: the press's answer is the timer's new face.
+                self.outbox.edited()
+                try:
+                    await self.response.edit_message(content=reply.text[:TEXT_LIMIT], view=view_for(reply.buttons))
+                except DiscordError as error:  # expired: edit it over REST instead
+                    log.info("could not answer a timer press in place (%s)", describe(error))
+                    await self.outbox.post(reply)
             else:
                 await self.defer()  # acknowledge first: posting may take a while
                 await self.outbox.post(reply)
@@ -291,6 +330,9 @@ class InteractionAnswer:
         for reply in replies:
             if reply.notice and (self._answered or not self._original_is_deferred_message):
                 await self.notice(reply.text)
+                continue
+            if reply.timer or reply.replaces:  # a live timer lives in the DM, where its id is known
+                await self.outbox.post(reply)
                 continue
             for message in messages_for(reply):
                 if self._answered:

@@ -37,6 +37,7 @@ from bot.metrics import Metrics
 from bot.reminders.limiter import Pacer
 from bot.reminders.planner import PENDING, ReminderPlanner
 from bot.reminders.ticker import Ticker
+from bot.reminders.timers import EditBudget, TimerDriver
 from bot.storage.database import single_statements
 from bot.storage.repository import SqlRunnerStore
 from bot.storage.tables import ReminderRow, RunnerRow
@@ -63,6 +64,8 @@ class DispatcherConfig:
     max_backoff: float = 60.0  # ... up to this, so an outage's end is noticed within a minute
     plan_every_seconds: float = 60.0
     plan_batch: int = 500
+    # Live timers: a pass this often, so a step change is never more than this late (plus its send).
+    timer_tick_seconds: float = 0.25
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +89,7 @@ class Dispatcher:
                  planner: ReminderPlanner, deliveries: Mapping[str, Delivery],
                  limiters: Mapping[str, Pacer], clock: Clock,
                  config: DispatcherConfig = DispatcherConfig(), worker: str | None = None,
-                 metrics: Metrics | None = None) -> None:
+                 metrics: Metrics | None = None, edit_budget: EditBudget | None = None) -> None:
         """`limiters`: each platform's pacer. The dispatcher plans bursts on its rate; the
         platform's delivery sends every message through it."""
         self._sessions = sessions
@@ -104,13 +107,16 @@ class Dispatcher:
         self._leases_renewed = time.monotonic()
         self._ticker = Ticker()
         self._ticking = asyncio.Lock()
+        # `edit_budget`: shared with the adapters, whose press answers spend it too.
+        self.timers = TimerDriver(sessions, coach, deliveries, limiters, clock, self.metrics, edit_budget)
 
     # ---- the clock ---------------------------------------------------------------------
 
     def start(self) -> None:
         """Tick and plan on APScheduler, one pass of each at a time; the rows are what persists."""
         self._ticker.start({"tick": (self.config.tick_seconds, self.tick),
-                            "plan": (self.config.plan_every_seconds, self.plan_pass)})
+                            "plan": (self.config.plan_every_seconds, self.plan_pass),
+                            "timers": (self.config.timer_tick_seconds, self.timers.tick)})
 
     async def stop(self) -> None:
         """Stop ticking, let a pass under way finish (a tick cut off mid-claim would strand its
@@ -119,9 +125,10 @@ class Dispatcher:
         await self.drain()
 
     async def drain(self) -> None:
-        """Wait for every delivery in flight."""
+        """Wait for every delivery in flight (reminders and timer edits)."""
         while self._in_flight:
             await asyncio.gather(*list(self._in_flight), return_exceptions=True)
+        await self.timers.drain()
 
     # ---- one tick ----------------------------------------------------------------------
 

@@ -153,6 +153,7 @@ def runner_columns(runner: Runner) -> Columns:
         "clearance_reminder_at": runner.clearance_reminder_at,
         "first_side": runner.first_side.value if runner.first_side else None,
         "pictures_seen": pictures_text(runner.pictures_seen),
+        "dose_only": runner.dose_only,
     }
 
 
@@ -189,6 +190,7 @@ def runner_from_row(row: RunnerRow) -> Runner:
         clearance_reminder_at=row.clearance_reminder_at,
         first_side=Side(row.first_side) if row.first_side else None,
         pictures_seen=pictures_from_text(row.pictures_seen or ""),
+        dose_only=bool(row.dose_only),
     )
 
 
@@ -204,6 +206,9 @@ def dialogue_columns(runner_key: str, dialogue: Dialogue) -> Columns:
         "step": dialogue.step,
         "last_press": dialogue.last_press,
         "prompt": dialogue.prompt,
+        "timer_due_at": dialogue.timer_due_at,
+        "timer_ends_at": dialogue.timer_ends_at,
+        "timer_message": dialogue.timer_message or None,
     }
 
 
@@ -216,6 +221,9 @@ def dialogue_from_row(row: DialogueRow | None) -> Dialogue:
         step=row.step,
         last_press=row.last_press,
         prompt=row.prompt,
+        timer_due_at=row.timer_due_at,
+        timer_ends_at=row.timer_ends_at,
+        timer_message=row.timer_message or "",
     )
 
 

@@ -117,6 +117,7 @@ class RunnerRow(Base):
     clearance_reminder_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     first_side: Mapped[str | None] = mapped_column(Text)  # core.model.Side value
     pictures_seen: Mapped[str] = mapped_column(Text, server_default="")  # "0:1,2:3": exercise:level pairs
+    dose_only: Mapped[bool] = mapped_column(Boolean, server_default=false())  # no set-by-set timers
     # Optimistic concurrency: every save bumps it; a save from an older one fails.
     version: Mapped[int] = mapped_column(Integer)
 
@@ -146,6 +147,11 @@ class DialogueRow(Base):
     step: Mapped[int] = mapped_column(Integer)
     last_press: Mapped[str] = mapped_column(Text)
     prompt: Mapped[str] = mapped_column(Text)
+    # A live timer: when it next falls due and when its step ends (the dispatcher claims by these;
+    # a busy one only by the end), and the message it edits.
+    timer_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+    timer_ends_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+    timer_message: Mapped[str | None] = mapped_column(Text)
 
 
 class SessionRow(Base):

@@ -39,6 +39,7 @@ from telegram.ext import (
 from bot.coordination import Hold, held_alone
 from bot.http_server import WebServer
 from bot.metrics import Metrics
+from bot.reminders.timers import EditBudget
 from bot.reminders.limiter import TELEGRAM_PER_CHAT_BURST, TELEGRAM_PER_CHAT_GAP, TELEGRAM_RATE, Pacer, RateLimiter
 from bot.settings import Settings
 from bot.startup import StartupError, host_of
@@ -145,13 +146,16 @@ async def speak(context: TiptoeContext, user: UserRef, replies: tuple[Reply, ...
                 pressed: PressedMessage | None = None) -> None:
     """Send a turn's replies; the engine saved the turn already, so a failed send loses no answer."""
     try:
-        await context.sender.send(int(user.chat_id), replies, pressed)
+        timers = await context.sender.send(int(user.chat_id), replies, pressed)
     except TelegramError as error:
         if is_gone(error):
             log.info("a runner blocked the bot or left (%s); no more nudges until they write", describe(error))
             await context.coach.mark_user_unreachable(user)
         else:
             log.warning("replies not delivered (%s); the runner's answers are saved", describe(error))
+        return
+    for token, message_id in timers:  # a live timer's message: its later steps edit it
+        await context.coach.timer_posted_for(user, token, message_id)
 
 
 # ---- handlers -----------------------------------------------------------------------------
@@ -261,11 +265,12 @@ def add_handlers(application: Application) -> None:
 
 def build_application(coach: Coach, settings: Settings, *, retry: RetryPolicy | None = None,
                       on_turn: TurnObserver | None = None, pacer: Pacer | None = None,
-                      metrics: Metrics | None = None) -> Application:
+                      metrics: Metrics | None = None, edit_budget: EditBudget | None = None) -> Application:
     """A ready-to-run Application talking to TELEGRAM_API_URL with TELEGRAM_TOKEN.
 
     Every message waits for `pacer` (default: this process alone paces the token).
     `on_turn` (optional) hears each answered update after its replies were sent.
+    `edit_budget` (optional) hears every edit a press's answer makes (live timers leave room for them).
     """
     if settings.telegram_token is None:
         raise ValueError("TELEGRAM_TOKEN is not set")
@@ -293,7 +298,7 @@ def build_application(coach: Coach, settings: Settings, *, retry: RetryPolicy | 
     )
     application.bot_data.metrics = metrics
     application.bot_data.coach = coach
-    application.bot_data.sender = ReplySender(application.bot, retry)
+    application.bot_data.sender = ReplySender(application.bot, retry, edit_budget=edit_budget)
     application.bot_data.on_turn = on_turn
     add_handlers(application)
     return application

@@ -40,11 +40,13 @@ class TelegramDelivery:
         # Reminders wait behind replies for their send slots, where the bot is paced at all.
         paced = getattr(bot, "rate_limiter", None) is not None
         self._sender = ReplySender(bot, retry or RetryPolicy(), pace_as=REMINDER if paced else None)
+        self._urgent = ReplySender(bot, retry or RetryPolicy())  # a timer's step change: paced as a reply
 
-    async def deliver(self, chat_id: str, replies: tuple[Reply, ...]) -> DeliveryOutcome:
+    async def deliver(self, chat_id: str, replies: tuple[Reply, ...], *, urgent: bool = False) -> DeliveryOutcome:
         """Send the replies in order; a fault before anything went out is the dispatcher's to retry."""
+        sender = self._urgent if urgent else self._sender
         try:
-            await self._sender.send(int(chat_id), replies, retry_first_call=False)
+            timers = await sender.send(int(chat_id), replies, retry_first_call=False)
         except TelegramError as error:
             return outcome_for(error)
-        return DeliveryOutcome(DeliveryStatus.SENT)
+        return DeliveryOutcome(DeliveryStatus.SENT, timers=tuple(timers))

@@ -1,7 +1,9 @@
 """Send the coach's replies to a Telegram chat: messages, pictures, files and edits.
 
 An `edit` reply changes the message whose button was pressed: its text gains the
-reply's line ("✓ No") and its buttons are replaced (or removed). A `notice` belongs
+reply's line ("✓ No") and its buttons are replaced (or removed). A `replaces` reply
+rewrites one of our messages (a live timer) whole, with `editMessageText`; a timer
+message posted says its id back (`send` returns them) so later edits can find it. A `notice` belongs
 in the press's toast (`answer`), not in the chat. Every call goes through one
 RetryPolicy; whatever still fails is raised to the caller, who knows the runner.
 """
@@ -9,7 +11,7 @@ RetryPolicy; whatever still fails is raised to the caller, who knows the runner.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
@@ -23,6 +25,7 @@ from bot.telegram.faults import (
     is_edit_target_gone,
     is_not_modified,
 )
+from bot.reminders.timers import EditBudget
 from bot.telegram.keyboards import inline_keyboard
 from bot.text import split_text as split_lines
 from core.replies import Reply
@@ -55,10 +58,13 @@ def toast_text(replies: tuple[Reply, ...]) -> str:
 class ReplySender:
     """Speaks for the coach in Telegram chats through one Bot."""
 
-    def __init__(self, bot: Bot, retry: RetryPolicy, *, pace_as: str | None = None) -> None:
-        """`pace_as`: the rate-limit argument every message carries (pacing.REMINDER for reminders)."""
+    def __init__(self, bot: Bot, retry: RetryPolicy, *, pace_as: str | None = None,
+                 edit_budget: EditBudget | None = None) -> None:
+        """`pace_as`: the rate-limit argument every message carries (pacing.REMINDER for reminders).
+        `edit_budget`: told of every edit, so live timers leave room for them."""
         self.bot = bot
         self.retry = retry
+        self.edit_budget = edit_budget
         self._pacing: dict[str, Any] = {"rate_limit_args": pace_as} if pace_as is not None else {}
 
     async def answer(self, query_id: str, text: str = "") -> None:
@@ -71,21 +77,29 @@ class ReplySender:
             log.warning("could not answer a button press: %s", describe(error))
 
     async def send(self, chat_id: int, replies: tuple[Reply, ...], pressed: PressedMessage | None = None,
-                   *, retry_first_call: bool = True) -> None:
+                   *, retry_first_call: bool = True) -> list[tuple[str, str]]:
         """Send the replies in order; raise the TelegramError that stopped them (after retries).
+
+        Returns (walk token, message id) for each live timer message posted.
 
         `retry_first_call=False` suits reminders: if nothing went out, the dispatcher retries
         the whole delivery later; once something did, the rest is retried here so that a
         half-delivered reminder is finished rather than repeated.
         """
-        outbox = _Outbox(self.bot, chat_id, self.retry, patient=retry_first_call, pacing=self._pacing)
+        outbox = _Outbox(self.bot, chat_id, self.retry, patient=retry_first_call, pacing=self._pacing,
+                         edit_budget=self.edit_budget)
         for reply in replies:
             if reply.notice and pressed is not None:
                 continue  # shown as the press's toast by `answer`
             if reply.edit and pressed is not None:
                 pressed = await outbox.edit(pressed, reply)
+            elif reply.replaces:
+                await outbox.replace(reply)
             else:
-                await outbox.post(reply)
+                posted = await outbox.post(reply)
+                if reply.timer and posted is not None:
+                    outbox.timers.append((reply.timer, str(posted)))
+        return outbox.timers
 
 
 @dataclass
@@ -97,6 +111,12 @@ class _Outbox:
     retry: RetryPolicy
     patient: bool
     pacing: dict[str, Any]
+    edit_budget: EditBudget | None = None
+    timers: list[tuple[str, str]] = field(default_factory=list)  # live timer messages posted
+
+    def _edited(self) -> None:
+        if self.edit_budget is not None:
+            self.edit_budget.spend(str(self.chat_id))
 
     async def _call(self, call: partial[Any]) -> Any:
         call = partial(call, **self.pacing)
@@ -104,33 +124,52 @@ class _Outbox:
         self.patient = True
         return result
 
-    async def post(self, reply: Reply) -> None:
+    async def post(self, reply: Reply) -> int | None:
+        """Send the reply as new message(s); returns the id of the last one (None if nothing was sent)."""
         keyboard = inline_keyboard(reply.buttons)
         if reply.picture is not None:
             picture = reply.picture
             send = partial(self.bot.send_photo, self.chat_id, picture.data, filename=picture.filename)
-            await self._file(send, reply.text, picture.caption, keyboard)
-        elif reply.attachment is not None:
+            return await self._file(send, reply.text, picture.caption, keyboard)
+        if reply.attachment is not None:
             attachment = reply.attachment
             send = partial(self.bot.send_document, self.chat_id, attachment.data, filename=attachment.filename)
-            await self._file(send, reply.text, "", keyboard)
-        elif reply.text:
-            await self._text(reply.text, keyboard)
+            return await self._file(send, reply.text, "", keyboard)
+        if reply.text:
+            return await self._text(reply.text, keyboard)
+        return None
+
+    async def replace(self, reply: Reply) -> None:
+        """Rewrite one of our messages (a live timer) whole; if it is gone, post the reply instead."""
+        self._edited()
+        try:
+            await self._call(partial(self.bot.edit_message_text, reply.text[:TEXT_LIMIT], chat_id=self.chat_id,
+                                     message_id=int(reply.replaces), reply_markup=inline_keyboard(reply.buttons)))
+        except BadRequest as error:
+            if is_not_modified(error):
+                return
+            if not is_edit_target_gone(error):
+                raise
+            posted = await self.post(replace(reply, replaces=""))
+            if reply.timer and posted is not None:
+                self.timers.append((reply.timer, str(posted)))
 
     async def _file(self, send: partial[Any], text: str, own_caption: str,
-                    keyboard: InlineKeyboardMarkup | None) -> None:
+                    keyboard: InlineKeyboardMarkup | None) -> int:
         """The reply's text as the caption when it fits; otherwise the file first, then the text."""
         if len(text) <= CAPTION_LIMIT:
-            await self._call(partial(send, caption=text or own_caption or None, reply_markup=keyboard))
-            return
+            sent = await self._call(partial(send, caption=text or own_caption or None, reply_markup=keyboard))
+            return sent.message_id
         await self._call(partial(send, caption=own_caption[:CAPTION_LIMIT] or None))
-        await self._text(text, keyboard)
+        return await self._text(text, keyboard)
 
-    async def _text(self, text: str, keyboard: InlineKeyboardMarkup | None) -> None:
+    async def _text(self, text: str, keyboard: InlineKeyboardMarkup | None) -> int:
         pieces = split_text(text)
+        sent = None
         for index, piece in enumerate(pieces):
             markup = keyboard if index == len(pieces) - 1 else None  # buttons under the last piece
-            await self._call(partial(self.bot.send_message, self.chat_id, piece, reply_markup=markup))
+            sent = await self._call(partial(self.bot.send_message, self.chat_id, piece, reply_markup=markup))
+        return sent.message_id
 
     async def edit(self, pressed: PressedMessage, reply: Reply) -> PressedMessage:
         """Append the reply's line to the pressed message and swap its buttons; returns it as it now is."""
@@ -138,6 +177,7 @@ class _Outbox:
         extended = f"{pressed.text}\n\n{reply.text}" if reply.text and pressed.text else None
         if extended is not None and len(extended) > TEXT_LIMIT:
             extended = None
+        self._edited()
         try:
             if extended is not None:
                 await self._call(partial(self.bot.edit_message_text, extended, chat_id=self.chat_id,

@@ -57,6 +57,8 @@ class TerminalChat:
     newest: Keyboard = ()  # the newest message's buttons, which numbers refer to (none: it asks to type)
     pressed: str = ""  # payload of the last press, whose message an edit reply changes
     leaving: bool = False  # /quit, Ctrl-C
+    messages: int = 0  # messages shown so far: a live timer's id is its number
+    timer_keyboards: dict[str, Keyboard] = field(default_factory=dict)  # a live timer's buttons, by its id
     prompt: str = ""  # "> " while a person at a terminal is being asked for the next line
 
     async def run(self, fd: int | None = None) -> None:
@@ -110,7 +112,8 @@ class TerminalChat:
             if choice.button is not None:
                 self.pressed = choice.button.payload
                 event = Press(choice.button.payload)
-        self.show(await self.coach.handle(self.user, event))
+        for token, message_id in self.show(await self.coach.handle(self.user, event)):
+            await self.coach.timer_posted_for(self.user, token, message_id)
 
     @property
     def own_files(self) -> Path:
@@ -130,17 +133,24 @@ class TerminalChat:
             return
         self.out.write(f"  🕒 {await self.move_clock(arg)}\n")
 
-    def deliver(self, replies: tuple[Reply, ...]) -> None:
-        """A reminder the dispatcher sends: like any reply, with the time it came when the clock is moved."""
-        if replies and self.stamp is not None:
+    def deliver(self, replies: tuple[Reply, ...]) -> list[tuple[str, str]]:
+        """A reminder or a timer edit the dispatcher sends: like any reply, with the time it came when
+        the clock is moved (a countdown is one short line). Returns the live timer messages posted."""
+        if replies and self.stamp is not None and not all(r.transient for r in replies):
             self.out.write(f"\n  🕒 {self.stamp()}")
-        self.show(replies)
+        timers = self.show(replies)
         if replies and self.prompt:  # it came while the runner was typing: ask again below it
             self.out.write(self.prompt)
             self.out.flush()
+        return timers
 
-    def show(self, replies: tuple[Reply, ...]) -> None:
+    def show(self, replies: tuple[Reply, ...]) -> list[tuple[str, str]]:
+        """Print the replies; returns (walk token, id) of each live timer message posted."""
+        timers: list[tuple[str, str]] = []
         for reply in replies:
+            if reply.replaces and reply.replaces in self.timer_keyboards:
+                self._replace(reply)
+                continue
             if reply.notice:
                 self.out.write(f"  ({reply.text})\n")
                 continue
@@ -169,7 +179,31 @@ class TerminalChat:
                 self.out.write(f"  [files removed: {self.own_files}]\n")
             if reply.buttons:
                 self._show_buttons(reply.buttons)
+            self.messages += 1
+            if reply.timer:
+                timers.append((reply.timer, str(self.messages)))
+                self.timer_keyboards[str(self.messages)] = reply.buttons
         self.out.flush()
+        return timers
+
+    def _replace(self, reply: Reply) -> None:
+        """A live timer changes: a countdown is its one changing line, a new step the whole message."""
+        old = self.timer_keyboards[reply.replaces]
+        self.keyboards = [k for k in self.keyboards if k is not old]
+        if self.newest is old:
+            self.newest = ()
+        if reply.transient:
+            line = next((line for line in reply.text.splitlines() if line.startswith(("⏱", "⏸"))), reply.text)
+            self.out.write(f"  {line}\n")
+        else:
+            self.out.write("\n" + "\n".join(f"  ┃ {line}" for line in reply.text.splitlines()) + "\n")
+        self.timer_keyboards[reply.replaces] = reply.buttons
+        if reply.buttons:
+            if reply.transient and _labels(reply.buttons) == _labels(old):  # the same buttons: not again
+                self.keyboards = (self.keyboards + [reply.buttons])[-MAX_KEYBOARDS:]
+                self.newest = reply.buttons
+            else:
+                self._show_buttons(reply.buttons)
 
     def _show_buttons(self, keyboard: Keyboard) -> None:
         self.keyboards = (self.keyboards + [keyboard])[-MAX_KEYBOARDS:]
@@ -177,13 +211,17 @@ class TerminalChat:
         self.out.write("\n".join(render(keyboard)) + "\n")
 
 
+def _labels(keyboard: Keyboard) -> list[str]:
+    return [button.label for row in keyboard for button in row]
+
+
 def parse_when(text: str, now: datetime, tz) -> datetime | None:
-    """`/clock` arguments: "+1d", "+2h", "+30m", or a local "YYYY-MM-DD HH:MM"."""
+    """`/clock` arguments: "+1d", "+2h", "+30m", "+20s" (through a timer), or a local "YYYY-MM-DD HH:MM"."""
     text = text.strip()
-    if text.startswith("+") and len(text) > 2 and text[1:-1].isdigit() and text[-1] in "dhm":
+    if text.startswith("+") and len(text) > 2 and text[1:-1].isdigit() and text[-1] in "dhms":
         amount = int(text[1:-1])
         return now + {"d": timedelta(days=amount), "h": timedelta(hours=amount),
-                      "m": timedelta(minutes=amount)}[text[-1]]
+                      "m": timedelta(minutes=amount), "s": timedelta(seconds=amount)}[text[-1]]
     try:
         local = datetime.fromisoformat(text)
     except ValueError:

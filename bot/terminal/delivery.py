@@ -13,9 +13,9 @@ PLATFORM = "terminal"
 class TerminalDelivery:
     platform = PLATFORM
 
-    def __init__(self, show: Callable[[tuple[Reply, ...]], None]) -> None:
+    def __init__(self, show: Callable[[tuple[Reply, ...]], list[tuple[str, str]] | None]) -> None:
         self._show = show
 
-    async def deliver(self, chat_id: str, replies: tuple[Reply, ...]) -> DeliveryOutcome:
-        self._show(replies)
-        return DeliveryOutcome(DeliveryStatus.SENT)
+    async def deliver(self, chat_id: str, replies: tuple[Reply, ...], *, urgent: bool = False) -> DeliveryOutcome:
+        timers = self._show(replies) or []
+        return DeliveryOutcome(DeliveryStatus.SENT, timers=tuple(timers))

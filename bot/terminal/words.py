@@ -10,9 +10,9 @@ NEW_RUNNER = "Hi! I'm Tiptoe, your strength coach for runners. Type /start to be
 KNOWN_RUNNER = "Welcome back! /session starts today's session; /help lists what I can do."
 HOW_TO_TYPE = "Type the number in [ ] or the label to choose a button. /quit or Ctrl-D leaves."
 QUIT_HELP = "/quit (or Ctrl-D, Ctrl-C): leave the chat; everything is saved"
-CLOCK_HELP = ("/clock +1d, +2h, +30m or /clock 2026-12-02 08:05 (your local time): move the clock; "
-              "reminders due on the way arrive as they would in a chat")
-CLOCK_USAGE = "Use /clock +1d, +2h, +30m or /clock 2026-12-01 06:30 (your local time)."
+CLOCK_HELP = ("/clock +1d, +2h, +30m, +20s or /clock 2026-12-02 08:05 (your local time): move the clock; "
+              "reminders and timer updates due on the way arrive as they would in a chat")
+CLOCK_USAGE = "Use /clock +1d, +2h, +30m, +20s or /clock 2026-12-01 06:30 (your local time)."
 CLOCK_NOT_MOVABLE = "The clock can only be moved when the chat is started with --now."
 GOODBYE = "Bye for now! Everything is saved; `tiptoe chat` carries on where you left off. 👟"
 QUIT_COMMANDS = frozenset({"quit", "exit", "bye"})

@@ -58,9 +58,12 @@ def begin_session(turn: Turn, day: date | None = None) -> None:
     active = turn.history.active_session
     if active is not None:
         turn.say("Picking up where you left off.")
-        if turn.dialogue.state in STATES:
+        from core.flows.timer import STATES as TIMER_STATES  # mid-walk: the timer as it is now
+
+        asked = {**STATES, **TIMER_STATES}.get(turn.dialogue.state)
+        if asked is not None:
             with turn.reasking():  # the buttons already on screen stay valid too
-                STATES[turn.dialogue.state].ask(turn)
+                asked.ask(turn)
         else:
             continue_session(turn, active)
         return
@@ -153,7 +156,8 @@ def ask_exercise(turn: Turn, index: int, show_cues: bool = False, show_picture: 
     text = (f"{index + 1}/{len(EXERCISES)} {exercise.name}, level {level.number} "
             f"(about {round(level_minutes(replace(level, dose=dose)))} min)\n{level.version}\n{dose.words()}{easy}{start}"
             f"\n\n{how}")
-    turn.ask("exercise", text, (
+    guided = () if turn.runner.dose_only else ((("Start sets ▶", "start", ""),),)  # the live timer
+    turn.ask("exercise", text, guided + (
         (("Done ✓", "done", ""), ("Too hard", "too_hard", ""), ("Skip", "skip", "")),
         (("How?", "how", ""), *show_me_button(turn), ("Stop session", "stop", "")),
         *side_rows(turn, index),
@@ -183,6 +187,11 @@ async def on_exercise(turn: Turn, action: str, arg: str) -> None:
         turn.chosen("")
         with turn.reasking():
             ask_exercise(turn, index, show_picture=True)
+    elif action == "start":
+        from core.flows.timer import begin_walk
+
+        turn.chosen("Start")
+        begin_walk(turn, index)
     elif action == "stop":
         turn.chosen("Stop session")
         finish_session(turn, SessionStatus.STOPPED)
@@ -203,7 +212,8 @@ async def on_exercise(turn: Turn, action: str, arg: str) -> None:
 
 
 TYPED_EXERCISE_ANSWERS = {"done": "done", "done ✓": "done", "too hard": "too_hard", "skip": "skip",
-                          "how": "how", "how?": "how", "show me": "show", "stop": "stop"}
+                          "how": "how", "how?": "how", "show me": "show", "stop": "stop", "start": "start",
+                          "start sets": "start"}
 
 
 async def on_exercise_text(turn: Turn, text: str) -> bool:

@@ -49,11 +49,13 @@ def ask_menu(turn: Turn) -> None:
     notes = "on" if schedule.offday_notes else "off"
     profile = (f"rehab (up to {AMBER_MAX_REHAB}/{PAIN_MAX})" if turn.runner.profile is Profile.REHAB
                else f"pain-free (up to {GREEN_MAX}/{PAIN_MAX})")
+    guidance = "just the dose" if turn.runner.dose_only else "set by set with live timers"
+    timers = ("Guide me set by set" if turn.runner.dose_only else "Just tell me the dose", "set", "timers")
     turn.ask("settings", (schedule_summary(schedule, turn.today)
                           + f"\nMorning check: {schedule.morning_time.strftime('%H:%M')}. Off-day notes: {notes}."
-                          + f"\nPain limits: {profile}."
+                          + f"\nPain limits: {profile}.\nSessions: {guidance}."
                           + f"\nOne-sided exercises start on the {first_side(turn.runner).value}."
-                          + "\n\nWhat would you like to change?"), MENU)
+                          + "\n\nWhat would you like to change?"), MENU[:-1] + ((timers,),) + MENU[-1:])
 
 
 async def on_menu(turn: Turn, action: str, arg: str) -> None:
@@ -78,6 +80,11 @@ async def on_menu(turn: Turn, action: str, arg: str) -> None:
         side = first_side(turn.runner).other
         turn.update_runner(first_side=side)
         turn.chosen(f"First side: {side.value}")
+        ask_menu(turn)
+    elif arg == "timers":
+        dose_only = not turn.runner.dose_only
+        turn.update_runner(dose_only=dose_only)
+        turn.chosen("Just the dose: no timers" if dose_only else "Set by set with live timers")
         ask_menu(turn)
     elif arg == "profile":
         turn.chosen("")

@@ -178,7 +178,7 @@ def turns() -> Turns:
 
 @pytest_asyncio.fixture
 async def bot(app: App, dc: FakeDiscordWithDMs, turns: Turns) -> AsyncIterator[TiptoeDiscord]:
-    async with running_discord(app.coach, dc, turns, sessions=app.sessions) as client:
+    async with running_discord(app.coach, dc, turns, sessions=app.sessions, edit_budget=app.edit_budget) as client:
         yield client
 
 

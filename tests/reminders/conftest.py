@@ -37,7 +37,7 @@ class RecordingDelivery:
     attempts: int = 0
     blocked: asyncio.Event | None = None  # when set, deliveries hang until it is set
 
-    async def deliver(self, chat_id: str, replies: tuple[Reply, ...]) -> DeliveryOutcome:
+    async def deliver(self, chat_id: str, replies: tuple[Reply, ...], *, urgent: bool = False) -> DeliveryOutcome:
         self.attempts += 1
         if self.blocked is not None:
             await self.blocked.wait()

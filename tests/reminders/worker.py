@@ -38,7 +38,7 @@ class HttpDelivery:
         self._http = http
         self._endpoint = endpoint
 
-    async def deliver(self, chat_id: str, replies: tuple[Reply, ...]) -> DeliveryOutcome:
+    async def deliver(self, chat_id: str, replies: tuple[Reply, ...], *, urgent: bool = False) -> DeliveryOutcome:
         try:
             async with self._http.post(self._endpoint, json={"chat_id": chat_id, "text": replies[0].text}) as answer:
                 if answer.status == 200:

@@ -17,6 +17,7 @@ import pytest_asyncio
 from telegram.ext import Application
 
 from bot.main import App
+from bot.reminders.timers import EditBudget
 from bot.settings import Settings
 from bot.telegram import RetryPolicy, build_application, run_telegram
 from core.engine import Coach
@@ -45,10 +46,11 @@ def settings_for(tg: FakeTelegram, **overrides: Any) -> Settings:
 
 @asynccontextmanager
 async def running_bot(coach: Coach, tg: FakeTelegram, *, retry: RetryPolicy = FAST,
-                      on_turn: TurnObserver | None = None, **settings: Any) -> AsyncIterator[Application]:
+                      on_turn: TurnObserver | None = None, edit_budget: EditBudget | None = None,
+                      **settings: Any) -> AsyncIterator[Application]:
     """build_application + run_telegram as bot/main.py runs them; stopped cleanly afterwards."""
     configured = settings_for(tg, **settings)
-    application = build_application(coach, configured, retry=retry, on_turn=on_turn)
+    application = build_application(coach, configured, retry=retry, on_turn=on_turn, edit_budget=edit_budget)
     async with serving(lambda stop, started: run_telegram(application, configured, stop, started=started)):
         tg.running_application = application  # for settle()
         yield application
@@ -193,7 +195,7 @@ async def tg() -> AsyncIterator[FakeTelegram]:
 
 @pytest_asyncio.fixture
 async def bot(app: App, tg: FakeTelegram) -> AsyncIterator[Application]:
-    async with running_bot(app.coach, tg) as application:
+    async with running_bot(app.coach, tg, edit_budget=app.edit_budget) as application:
         yield application
 
 

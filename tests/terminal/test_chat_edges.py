@@ -20,7 +20,7 @@ def test_pain_scores_are_typed_as_labelled_and_labels_match_loosely(program: Cha
     script = ONBOARDING + [
         ("Start", "Before we start"),  # the start of "Start a session now"
         ("0", "1/5 Isometric calf-raise hold"),  # the label "0", not button [1]
-        ("s", "fits more than one button (Skip, Show me, Stop session, Something's wrong)"),
+        ("s", "fits more than one button (Start sets ▶, Skip, Show me, Stop session, Something's wrong)"),
         ("done", "how hard was that?"),  # "Done ✓"
         ("Just right", "how much pain"),
         ("3", "Pain: 3/10"),  # the score 3, not the third button (which is "2")
@@ -34,7 +34,7 @@ def test_pain_scores_are_typed_as_labelled_and_labels_match_loosely(program: Cha
     readiness = dict(steps[1:])["Start"]
     assert "  [0]   [1]   [2]   [3]   [4]   [5]\n" in readiness and "[Something's wrong]" in readiness
     assert "[1] 0" not in readiness  # no number beside a label that is itself a number
-    assert "[1] Done ✓   [2] Too hard   [3] Skip" in dict(steps[1:])["0"]  # words keep their numbers
+    assert "[1] Start sets ▶\n  [2] Done ✓   [3] Too hard   [4] Skip" in dict(steps[1:])["0"]  # words keep their numbers
     exported = json.loads(next(program.files_dir.rglob("tiptoe-export-*.json")).read_text())
     assert [e["pain"] for e in exported["sessions"][0]["exercises"]] == [3, 2]
 
@@ -104,3 +104,20 @@ def test_a_number_typed_for_a_question_without_buttons_is_the_answer(program: Ch
         ("1", "Right leg: 1 ✓"),
     ]
     assert_steps(program.run([line for line, _ in script]), script)
+
+
+def test_the_clock_walks_a_live_timer_and_a_restart_carries_it_on(program: ChatProgram) -> None:
+    script = ONBOARDING + [
+        ("Start a session now", "Before we start"),
+        ("0", "1/5 Isometric calf-raise hold, level 1"),
+        ("Start sets", "Set 1 of 4 · hold 20 s"),
+        ("/clock +12s", "⏱ 10 s left"),  # each countdown is one line
+    ]
+    steps = program.run([line for line, _ in script])
+    assert_steps(steps, script)
+    assert "⏱ 15 s left" in steps[-1][1] and "Rest 20 s" not in steps[-1][1]
+    # A new process on the same database, the clock where the first one left it: the hold carries on.
+    again = [("/clock +9s", "┃ Rest 20 s"), ("Skip rest", "┃ Set 2 of 4 · hold 20 s"), ("Stop", "Timer stopped.")]
+    steps = program.run([line for line, _ in again], now="2026-11-30 06:00:12")
+    assert_steps(steps, again)
+    assert "⏱ 5 s left" in steps[1][1] and "1/5 Isometric calf-raise hold" in steps[3][1]
