@@ -27,7 +27,7 @@ from core.texts import RUN_EASY, short_date
 from core.trend import referral_due
 from core.turn import Turn
 
-SESSION_STATES = frozenset({"readiness", "exercise", "effort", "pain", "pain_side", "wrong"})
+SESSION_STATES = frozenset({"readiness", "exercise", "set", "effort", "pain", "pain_side", "wrong"})
 
 
 def record_level_decisions(turn: Turn, decisions: tuple) -> list[str]:

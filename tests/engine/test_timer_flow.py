@@ -165,3 +165,13 @@ async def test_a_late_step_change_keeps_the_rest_on_time_and_gives_the_next_hold
     hold = await world.coach.timer_due(ANN.key, world.snapshot.dialogue.timer_due_at)
     assert "Set 2 of 4 · hold 20 s" in hold[-1].text and "⏱ 20 s left" in hold[-1].text  # a hold starts when told
     assert world.snapshot.dialogue.timer_ends_at == world.clock.now() + timedelta(seconds=20)
+
+
+async def test_a_timer_left_running_overnight_closes_with_its_session() -> None:
+    world, chat = await at_first_exercise()
+    await chat.press("Start sets")
+    world.clock.set(world.clock.now() + timedelta(days=1))
+    said = texts(await chat.send("hi"))
+    assert "left unfinished, so I've closed it" in said
+    assert world.snapshot.dialogue.state != "set" and world.snapshot.dialogue.timer_due_at is None
+    assert world.snapshot.history.active_session is None
