@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import io
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from core.progress import ProgressData
@@ -27,7 +27,7 @@ MISSED_WEEK = "#c9d3de"
 INK = "#222222"
 WIDTH_IN, HEIGHT_IN, DPI = 5.4, 8.4, 100  # 540 x 840 px: readable on a phone
 MAX_WEEKLY_TICKS = 6  # more weeks than this and only every other Monday is labelled
-DODGE_DAYS = 0.28  # same-day pain points of different exercises sit this far apart
+DODGE_DAYS = 0.18  # same-day pain points of different exercises sit this far apart, all inside their day
 
 
 class MatplotlibCharts:
@@ -53,8 +53,9 @@ def draw_progress(data: ProgressData) -> Any:
     figure.suptitle(data.title, fontsize=15, fontweight="bold", color=INK)
     levels, pain, weeks = figure.subplots(3, 1, sharex=True, height_ratios=(3.1, 2.7, 1.9))
     _draw_levels(levels, data)
+    # Inside the panel, right of the line where no lane reaches yet: above it would meet the title.
     levels.text(data.today + timedelta(days=1), len(data.exercise_names) - 0.45, f" {data.today_label}",
-                ha="left", va="bottom", fontsize=10, color=TODAY_LINE)
+                ha="left", va="top", fontsize=10, color=TODAY_LINE)
     _draw_pain(pain, data)
     _draw_weeks(weeks, data, MaxNLocator)
     ticks = _date_ticks(data.first_day, data.last_day)
@@ -72,10 +73,11 @@ def draw_progress(data: ProgressData) -> Any:
 
 
 def _date_ticks(first: date, last: date) -> list[date]:
-    """Dates to label: every day in a first week, else Mondays (every other one past six weeks)."""
+    """Dates to label: every day in a first week (under the middle of its day, where its points
+    are), else Mondays where their week begins (every other one past six weeks)."""
     days = (last - first).days + 1
     if days <= 8:
-        return [first + timedelta(days=n) for n in range(days)]
+        return [datetime.combine(first + timedelta(days=n), time(12)) for n in range(days)]
     mondays = _mondays(first, last)
     return mondays if days <= MAX_WEEKLY_TICKS * 7 else mondays[::2]
 
@@ -93,7 +95,7 @@ def _draw_levels(axes: Any, data: ProgressData) -> None:
         axes.barh(row, (span.last - span.first).days + 1, left=span.first, height=0.72,
                   color=COLOURS[span.exercise], alpha=0.18 + 0.82 * share, edgecolor="white", linewidth=1.5)
         if (span.last - span.first).days >= 2:  # room for the number
-            middle = span.first + (span.last - span.first) / 2 + timedelta(hours=12)
+            middle = datetime.combine(span.first, time(12)) + (span.last - span.first) / 2
             axes.text(middle, row, str(span.level), ha="center", va="center", fontsize=12, fontweight="bold",
                       color="white" if share > 0.5 else INK)
     axes.set_yticks(range(rows), [data.exercise_names[rows - 1 - row] for row in range(rows)])
@@ -113,7 +115,8 @@ def _draw_pain(axes: Any, data: ProgressData) -> None:
         if not points:
             continue
         shift = timedelta(days=DODGE_DAYS * (index - (count - 1) / 2))
-        days = [p.day + timedelta(hours=12) + shift for p in points]
+        # A datetime, not a date: date + timedelta drops the hours, which put dots on the day before.
+        days = [datetime.combine(p.day, time(12)) + shift for p in points]
         axes.plot(days, [p.pain for p in points], color=COLOURS[index], marker=MARKERS[index], markersize=8,
                   linestyle="none", alpha=0.9, zorder=3, label=data.exercise_names[index])
     axes.set_ylim(-0.5, 10.5)

@@ -104,3 +104,14 @@ async def test_the_weekly_summary_sends_the_same_chart_as_progress() -> None:
     assert charts.drawn[-1] == summary
     assert chat.transcript[-1].picture is not None
     assert chat.transcript[-1].picture.caption == summary.caption
+
+
+def test_each_pain_point_sits_inside_its_own_day(data: ProgressData, drawn) -> None:
+    pain = drawn.axes[1]
+    dots = [line for line in pain.get_lines() if line.get_marker() not in ("None", "", None)]  # not the today line
+    plotted = sorted(x for line in dots for x in line.get_xdata(orig=False))
+    expected = sorted(date2num(point.day) for point in data.pain)
+    assert len(plotted) == len(expected) > 0
+    # Dodged apart within the day, never onto the day before or after (a date plus hours is a date).
+    for x, day in zip(plotted, expected):
+        assert day < x < day + 1
