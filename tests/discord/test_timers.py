@@ -21,6 +21,7 @@ from tests.discord.conftest import (
 )
 from tests.fakes.discord_api import Call, FakeMessage
 from tests.storage.backends import DatabaseUnderTest
+from tests.timer_waits import timer_message_stored
 
 
 def is_edit(call: Call) -> bool:
@@ -75,9 +76,10 @@ async def to_first_exercise(chat: DiscordChat, app: App) -> None:
     assert "1/5 Isometric calf-raise hold" in texts(await chat.press("0"))
 
 
-async def walk_exercise(chat: DiscordChat, dispatcher: Dispatcher, line: Timeline) -> FakeMessage:
+async def walk_exercise(chat: DiscordChat, dispatcher: Dispatcher, line: Timeline, app: App) -> FakeMessage:
     """Start sets, then follow the timer (tapping "Set done" after reps) to the questions after it."""
     assert "Set 1 of" in await press(chat, line, "Start sets")
+    await timer_message_stored(app.store, KEY)
     timer = chat.message_with("Set 1 of")
     for _ in range(600):
         if "how hard was that" in chat.messages()[-1].content:
@@ -96,11 +98,11 @@ async def test_a_level_1_session_with_timers_stays_inside_the_edit_budget(
     line.note()
     dispatcher = dispatcher_for(app, bot)
     for number in range(2, 6):
-        timer = await walk_exercise(chat, dispatcher, line)
+        timer = await walk_exercise(chat, dispatcher, line, app)
         assert "sets done" in timer.content
         assert "how much pain" in await press(chat, line, "Just right")
         assert f"{number}/5" in await press(chat, line, "0")
-    await walk_exercise(chat, dispatcher, line)
+    await walk_exercise(chat, dispatcher, line, app)
     assert "how much pain" in await press(chat, line, "Just right")
     assert "Session done!" in await press(chat, line, "0")
     assert 0 < line.most_edits_in_a_minute() <= CHAT_EDITS_PER_MINUTE
@@ -114,6 +116,7 @@ async def test_pause_skip_rest_and_stop_are_answered_at_once(
     line = Timeline(dc, app.clock)
     dispatcher = dispatcher_for(app, bot)
     await press(chat, line, "Start sets")
+    await timer_message_stored(app.store, KEY)
     timer = chat.message_with("Set 1 of 4 · hold 20 s")
     await run_clock(dispatcher, line, 6)
     assert "⏱ 15 s left" in timer.content
@@ -140,6 +143,7 @@ async def test_a_restart_mid_hold_carries_the_timer_on(database: DatabaseUnderTe
             await to_first_exercise(chat, first)
             line = Timeline(dc, clock)
             await press(chat, line, "Start sets")
+            await timer_message_stored(first.store, KEY)
             await run_clock(dispatcher_for(first, client), line, 7)
     timer = chat.message_with("Set 1 of 4")
     assert "⏱ 15 s left" in timer.content

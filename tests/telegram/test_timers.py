@@ -7,6 +7,7 @@ made at, so the edits of any rolling minute can be counted without real 20 s wai
 
 from __future__ import annotations
 
+
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -21,6 +22,7 @@ from bot.telegram.delivery import TelegramDelivery
 from tests.fakes.telegram_api import Call, FakeTelegram
 from tests.storage.backends import DatabaseUnderTest
 from tests.telegram.conftest import CHAT, TelegramChat, onboard_directly, running_bot, start_session
+from tests.timer_waits import timer_message_stored
 
 EDITS = ("editMessageText", "editMessageReplyMarkup")
 
@@ -71,10 +73,15 @@ def timer_edits(line: Timeline, message_id: int) -> list[str]:
             if c.method == "editMessageText" and c.params.get("message_id") == message_id]
 
 
-async def walk_exercise(chat: TelegramChat, dispatcher: Dispatcher, line: Timeline) -> int:
+async def posted(app: App) -> None:
+    await timer_message_stored(app.store, chat_key())
+
+
+async def walk_exercise(chat: TelegramChat, dispatcher: Dispatcher, line: Timeline, app: App) -> int:
     """Start sets, then follow the timer (tapping "Set done" after reps) to the questions after it."""
     mark = len(chat.tg.calls)
     await press(chat, line, "Start sets", "Set 1 of", method="sendMessage")
+    await posted(app)
     timer = chat.message_with("Set 1 of")["message_id"]
     for _ in range(600):
         if any(c.method == "sendMessage" and "how hard was that" in c.params.get("text", "")
@@ -95,11 +102,11 @@ async def test_a_level_1_session_with_timers_stays_inside_telegrams_edit_limit(
     await start_session(chat)
     line.note()
     for number in range(2, 6):
-        timer = await walk_exercise(chat, dispatcher, line)
+        timer = await walk_exercise(chat, dispatcher, line, app)
         assert "sets done" in chat.messages()[timer]["text"]
         await press(chat, line, "Just right", "how much pain", method="sendMessage")
         await press(chat, line, "0", f"{number}/5", method="sendMessage")
-    timer = await walk_exercise(chat, dispatcher, line)
+    timer = await walk_exercise(chat, dispatcher, line, app)
     await press(chat, line, "Just right", "how much pain", method="sendMessage")
     await press(chat, line, "0", "Session done!", method="sendMessage")
     calf = timer_edits(line, chat.message_with("Isometric calf-raise hold, level 1")["message_id"])
@@ -123,6 +130,7 @@ async def test_pause_skip_rest_and_stop_are_answered_at_once(
     dispatcher = dispatcher_for(app, bot)
     await start_session(chat)
     await press(chat, line, "Start sets", "Set 1 of 4 · hold 20 s", method="sendMessage")
+    await posted(app)
     timer = chat.message_with("Set 1 of 4")["message_id"]
     await run_clock(dispatcher, line, 6)
     await press(chat, line, "Pause", "⏸ Paused · 14 s left")
@@ -150,6 +158,7 @@ async def test_a_restart_mid_hold_carries_the_timer_on(database: DatabaseUnderTe
             line = Timeline(tg, clock)
             await start_session(chat)
             await press(chat, line, "Start sets", "Set 1 of 4 · hold 20 s", method="sendMessage")
+            await posted(first)
             await run_clock(dispatcher_for(first, application), line, 7)
     timer = chat.message_with("Set 1 of 4")["message_id"]
     assert "⏱ 15 s left" in chat.messages()[timer]["text"]
