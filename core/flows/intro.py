@@ -9,6 +9,8 @@ exercise, and "Done" without a choice keeps the left we suggested (Runner.first_
 
 from __future__ import annotations
 
+from core.deload import dose_for
+from core.dose import Dose
 from core.model import Runner, Side
 from core.programme import CORE_LEVELS, EXERCISES
 from core.turn import Choice, Turn
@@ -16,6 +18,13 @@ from core.turn import Choice, Turn
 SHOW_ME = "Show me"
 SIDE_LABELS = {Side.LEFT: "Left", Side.RIGHT: "Right"}
 DEFAULT_FIRST_SIDE = Side.LEFT  # what we suggest until the runner picks [D]
+
+
+def todays_dose(turn: Turn, index: int) -> Dose:
+    """The dose an exercise is done at today: its level's, one set fewer in an easy week."""
+    level = EXERCISES[index].level(turn.runner.level(index))
+    session = turn.history.active_session
+    return dose_for(level.dose, turn.history, session.local_date if session else turn.today)
 
 
 def show_me_button(turn: Turn) -> tuple[Choice, ...]:

@@ -6,12 +6,12 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from core.consistency import trained_today
-from core.deload import EASY_WEEK_LINE, dose_for, easy_week
+from core.deload import EASY_WEEK_LINE, easy_week
 from core.flows import scoring
 from core.flows.base import State, int_arg, pain_rows
 from core.flows.ending import close_unfinished, finish_session, not_ready_on, record_level_decisions
 from core.flows.hold import ask_hold, stop_for_red_flag
-from core.flows.intro import choose_side, introduce, settle_side, show_me_button, side_rows
+from core.flows.intro import choose_side, introduce, settle_side, show_me_button, side_rows, todays_dose
 from core.flows.scoring import ask_pain, on_score_text, record
 from core.model import Outcome, Session, SessionStatus, Zone
 from core.pain import readiness_zone
@@ -146,8 +146,7 @@ def ask_exercise(turn: Turn, index: int, show_cues: bool = False, show_picture: 
     exercise = EXERCISES[index]
     level = exercise.level(turn.runner.level(index))
     start = introduce(turn, index, level.number, again=show_picture)
-    session = turn.history.active_session
-    dose = dose_for(level.dose, turn.history, session.local_date if session else turn.today)
+    dose = todays_dose(turn, index)
     easy = " (easy week: one set fewer)" if dose != level.dose else ""
     if show_cues or not _met_before(turn, index, level.number):
         how = "\n".join(f"• {c}" for c in exercise.cues_for(level.number))

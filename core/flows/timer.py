@@ -15,9 +15,8 @@ import math
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from core.deload import dose_for
-from core.dose import Dose
 from core.flows.base import State, int_arg
+from core.flows.intro import first_side as chosen_side, todays_dose
 from core.model import Dialogue
 from core.programme import EXERCISES
 from core.replies import Reply
@@ -43,16 +42,7 @@ SET_DONE: Choice = ("Set done ✓", "set_done", "")
 
 def first_side(turn: Turn) -> str:
     """Which side per-side work starts with: the runner's choice (core/flows/intro.py)."""
-    from core.flows.intro import first_side as chosen_side
-
     return chosen_side(turn.runner).value
-
-
-def _dose(turn: Turn, index: int) -> Dose:
-    """The dose the exercise message showed: the level's, one set fewer in an easy week."""
-    level = EXERCISES[index].level(turn.runner.level(index))
-    session = turn.history.active_session
-    return dose_for(level.dose, turn.history, session.local_date if session else turn.today)
 
 
 def begin_walk(turn: Turn, index: int) -> None:
@@ -63,11 +53,11 @@ def begin_walk(turn: Turn, index: int) -> None:
 
 
 def _steps(turn: Turn, index: int) -> tuple[Step, ...]:
-    return walk(_dose(turn, index), turn.data("side", SIDES[0]))
+    return walk(todays_dose(turn, index), turn.data("side", SIDES[0]))
 
 
 def _enter(turn: Turn, index: int, k: int, start: datetime, walk_token: str, side: str) -> None:
-    steps = walk(_dose(turn, index), side)
+    steps = walk(todays_dose(turn, index), side)
     step = steps[k]
     turn.goto(STATE, prompt=step.headline(), i=str(index), k=str(k), at=start.isoformat(), left="",
               walk=walk_token, side=side)

@@ -104,3 +104,13 @@ async def onboard(chat: Chat) -> None:
     await screen_clear(chat)
     await chat.press("No")
     await schedule_questions(chat)
+
+
+async def easy_session(chat: Chat) -> None:
+    """Today's session straight through: ready at 0/10, every exercise done, just right, pain 1/10."""
+    await chat.send("/session")
+    await chat.press("0")
+    for _ in range(5):
+        await chat.press("Done")
+        await chat.press("Just right")
+        await chat.press("1")

@@ -13,7 +13,7 @@ from bot.telegram import TelegramDelivery
 from core.model import UserRef
 from tests.discord.conftest import RUNNER as DISCORD_USER
 from tests.discord.conftest import STRANGER, DiscordChat, Turns, running_discord, texts
-from tests.engine.script import Chat
+from tests.engine.script import Chat, easy_session
 from tests.fakes.discord_api import FakeDiscord
 from tests.fakes.telegram_api import FakeTelegram
 from tests.telegram.conftest import KEY as TELEGRAM_KEY
@@ -40,12 +40,7 @@ async def link_slash(dc: FakeDiscord, chat: DiscordChat, code: str) -> str:
 async def a_session_on_telegram(app: App) -> None:
     """Monday's session, straight through the engine, so there is a history to share."""
     chat = Chat(app.coach, TELEGRAM_RUNNER)
-    await chat.send("/session")
-    await chat.press("0")
-    for _ in range(5):
-        await chat.press("Done")
-        await chat.press("Just right")
-        await chat.press("1")
+    await easy_session(chat)
     assert "Session done" in chat.last_text
 
 

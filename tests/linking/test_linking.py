@@ -16,7 +16,7 @@ from bot.main import App
 from bot.storage.tables import ReminderRow, RunnerIdentityRow, RunnerRow
 from core.linking import reminder_chats
 from core.model import UserRef
-from tests.engine.script import Chat, onboard, texts
+from tests.engine.script import Chat, easy_session, onboard, texts
 
 TESS = UserRef("telegram", "111", "111", "Tess")
 DAN = UserRef("discord", "222", "9222", "Tess")  # the same person's Discord account, DM channel 9222
@@ -35,15 +35,6 @@ async def onboarded_tess(app: App) -> Chat:
     tess = Chat(app.coach, TESS)
     await onboard(tess)
     return tess
-
-
-async def one_session(chat: Chat) -> None:
-    await chat.send("/session")
-    await chat.press("0")
-    for _ in range(5):
-        await chat.press("Done")
-        await chat.press("Just right")
-        await chat.press("1")
 
 
 async def test_a_code_from_telegram_links_a_new_discord_chat_to_the_same_runner(app: App) -> None:
@@ -121,7 +112,7 @@ async def test_typing_the_code_after_i_have_a_code_links_too(app: App) -> None:
 
 async def test_both_histories_ask_which_to_keep_and_unlink_gives_the_other_back(app: App) -> None:
     tess = await onboarded_tess(app)
-    await one_session(tess)
+    await easy_session(tess)
     dan = Chat(app.coach, DAN)
     await onboard(dan)
     code = await get_code(tess)
@@ -152,7 +143,7 @@ async def test_both_histories_ask_which_to_keep_and_unlink_gives_the_other_back(
 
 async def test_unlink_from_discord_keeps_the_history_there_and_telegram_starts_afresh(app: App) -> None:
     tess = await onboarded_tess(app)
-    await one_session(tess)
+    await easy_session(tess)
     dan = Chat(app.coach, DAN)
     assert "Linked ✓" in texts(await dan.send(f"/link {await get_code(tess)}"))
 
@@ -195,7 +186,7 @@ async def test_reminders_go_to_the_chat_used_last_or_to_every_chat(app: App) -> 
 
 async def test_delete_from_a_linked_chat_erases_every_account_and_any_set_aside_history(app: App) -> None:
     tess = await onboarded_tess(app)
-    await one_session(tess)
+    await easy_session(tess)
     dan = Chat(app.coach, DAN)
     await onboard(dan)
     await dan.send(f"/link {await get_code(tess)}")

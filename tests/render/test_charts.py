@@ -18,7 +18,7 @@ from core.progress import ProgressData, progress_data
 from core.schedule import ReminderKind
 from core.turn import Services
 from tests.engine.fakes import PNG_SIGNATURE, MemoryStore, TinyCharts
-from tests.engine.script import Chat, deliver_due, onboard
+from tests.engine.script import Chat, deliver_due, easy_session, onboard
 from tests.render.history import JOINED, six_weeks
 
 
@@ -92,12 +92,7 @@ async def test_the_weekly_summary_sends_the_same_chart_as_progress() -> None:
     coach = Coach(MemoryStore(), clock, Services(signer=Signer(b"tests"), charts=charts))
     chat = Chat(coach, UserRef("terminal", "w", "w", "W"))
     await onboard(chat)
-    await chat.send("/session")
-    await chat.press("0")
-    for _ in range(5):
-        await chat.press("Done")
-        await chat.press("Just right")
-        await chat.press("1")
+    await easy_session(chat)
     assert ReminderKind.WEEKLY in await deliver_due(coach, clock, chat, datetime(2026, 12, 6, 19, 5, tzinfo=UTC))
     summary = charts.drawn[-1]
     await chat.send("/progress")
