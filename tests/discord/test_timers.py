@@ -7,7 +7,6 @@ time it was made at, so the edits of any rolling minute can be counted.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.clock import ManualClock
@@ -21,7 +20,7 @@ from tests.discord.conftest import (
 )
 from tests.fakes.discord_api import Call, FakeMessage
 from tests.storage.backends import DatabaseUnderTest
-from tests.timer_waits import timer_message_stored
+from tests.timer_support import Timeline, run_clock, timer_message_stored
 
 
 def is_edit(call: Call) -> bool:
@@ -30,34 +29,9 @@ def is_edit(call: Call) -> bool:
         call.path.endswith("/callback") and isinstance(call.json, dict) and call.json.get("type") == 7))
 
 
-@dataclass
-class Timeline:
-    dc: FakeDiscordWithDMs
-    clock: ManualClock
-    calls: list[tuple[datetime, Call]] = field(default_factory=list)
-    seen: int = 0
-
-    def note(self) -> None:
-        for call in self.dc.calls[self.seen:]:
-            self.calls.append((self.clock.now(), call))
-        self.seen = len(self.dc.calls)
-
-    def most_edits_in_a_minute(self) -> int:
-        times = [at for at, c in self.calls if is_edit(c)]
-        return max((sum(start <= t < start + timedelta(seconds=60) for t in times) for start in times), default=0)
-
-
 def dispatcher_for(app: App, client: TiptoeDiscord) -> Dispatcher:
     pacer = RateLimiter(DISCORD_RATE)
     return app.dispatcher({"discord": DiscordDelivery(client, FAST, pacer=pacer)}, {"discord": pacer})
-
-
-async def run_clock(dispatcher: Dispatcher, line: Timeline, seconds: float) -> None:
-    for _ in range(round(seconds)):
-        line.clock.set(line.clock.now() + timedelta(seconds=1))
-        await dispatcher.timers.tick()
-        await dispatcher.timers.drain()
-        line.note()
 
 
 async def press(chat: DiscordChat, line: Timeline, label: str) -> str:
@@ -94,7 +68,7 @@ async def walk_exercise(chat: DiscordChat, dispatcher: Dispatcher, line: Timelin
 async def test_a_level_1_session_with_timers_stays_inside_the_edit_budget(
         app: App, dc: FakeDiscordWithDMs, bot: TiptoeDiscord, chat: DiscordChat) -> None:
     await to_first_exercise(chat, app)
-    line = Timeline(dc, app.clock)
+    line = Timeline(dc, app.clock, is_edit)
     line.note()
     dispatcher = dispatcher_for(app, bot)
     for number in range(2, 6):
@@ -113,7 +87,7 @@ async def test_a_level_1_session_with_timers_stays_inside_the_edit_budget(
 async def test_pause_skip_rest_and_stop_are_answered_at_once(
         app: App, dc: FakeDiscordWithDMs, bot: TiptoeDiscord, chat: DiscordChat) -> None:
     await to_first_exercise(chat, app)
-    line = Timeline(dc, app.clock)
+    line = Timeline(dc, app.clock, is_edit)
     dispatcher = dispatcher_for(app, bot)
     await press(chat, line, "Start sets")
     await timer_message_stored(app.store, KEY)
@@ -141,7 +115,7 @@ async def test_a_restart_mid_hold_carries_the_timer_on(database: DatabaseUnderTe
     async with database.open_app(clock) as first:
         async with running_discord(first.coach, dc, turns, sessions=first.sessions, edit_budget=first.edit_budget) as client:
             await to_first_exercise(chat, first)
-            line = Timeline(dc, clock)
+            line = Timeline(dc, clock, is_edit)
             await press(chat, line, "Start sets")
             await timer_message_stored(first.store, KEY)
             await run_clock(dispatcher_for(first, client), line, 7)

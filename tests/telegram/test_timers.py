@@ -8,7 +8,6 @@ made at, so the edits of any rolling minute can be counted without real 20 s wai
 from __future__ import annotations
 
 
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from telegram.ext import Application
@@ -22,45 +21,18 @@ from bot.telegram.delivery import TelegramDelivery
 from tests.fakes.telegram_api import Call, FakeTelegram
 from tests.storage.backends import DatabaseUnderTest
 from tests.telegram.conftest import CHAT, TelegramChat, onboard_directly, running_bot, start_session
-from tests.timer_waits import timer_message_stored
+from tests.timer_support import Timeline, run_clock, timer_message_stored
 
 EDITS = ("editMessageText", "editMessageReplyMarkup")
 
 
-@dataclass
-class Timeline:
-    """Every Bot API call with the manual-clock time it was made at."""
-
-    tg: FakeTelegram
-    clock: ManualClock
-    calls: list[tuple[datetime, Call]] = field(default_factory=list)
-    seen: int = 0
-
-    def note(self) -> None:
-        for call in self.tg.calls[self.seen:]:
-            self.calls.append((self.clock.now(), call))
-        self.seen = len(self.tg.calls)
-
-    def edits(self) -> list[tuple[datetime, Call]]:
-        return [(at, c) for at, c in self.calls if c.ok and c.method in EDITS and c.params.get("chat_id") == CHAT]
-
-    def most_edits_in_a_minute(self) -> int:
-        times = [at for at, _ in self.edits()]
-        return max((sum(start <= t < start + timedelta(seconds=60) for t in times) for start in times), default=0)
+def is_edit(call: Call) -> bool:
+    return call.ok and call.method in EDITS and call.params.get("chat_id") == CHAT
 
 
 def dispatcher_for(app: App, application: Application) -> Dispatcher:
     """As bot/main.py wires it: the Application's own (paced) bot delivers."""
     return app.dispatcher({"telegram": TelegramDelivery(application.bot)}, {"telegram": RateLimiter(TELEGRAM_RATE)})
-
-
-async def run_clock(dispatcher: Dispatcher, line: Timeline, seconds: float) -> None:
-    """Move the clock on a second at a time, with a timer pass after each step."""
-    for _ in range(round(seconds)):
-        line.clock.set(line.clock.now() + timedelta(seconds=1))
-        await dispatcher.timers.tick()
-        await dispatcher.timers.drain()
-        line.note()
 
 
 async def press(chat: TelegramChat, line: Timeline, label: str, expect: str, method: str = "editMessageText") -> None:
@@ -97,7 +69,7 @@ async def walk_exercise(chat: TelegramChat, dispatcher: Dispatcher, line: Timeli
 async def test_a_level_1_session_with_timers_stays_inside_telegrams_edit_limit(
         app: App, tg: FakeTelegram, bot: Application, chat: TelegramChat) -> None:
     await onboard_directly(app)
-    line = Timeline(tg, app.clock)
+    line = Timeline(tg, app.clock, is_edit)
     dispatcher = dispatcher_for(app, bot)
     await start_session(chat)
     line.note()
@@ -126,7 +98,7 @@ def chat_key() -> str:
 async def test_pause_skip_rest_and_stop_are_answered_at_once(
         app: App, tg: FakeTelegram, bot: Application, chat: TelegramChat) -> None:
     await onboard_directly(app)
-    line = Timeline(tg, app.clock)
+    line = Timeline(tg, app.clock, is_edit)
     dispatcher = dispatcher_for(app, bot)
     await start_session(chat)
     await press(chat, line, "Start sets", "Set 1 of 4 · hold 20 s", method="sendMessage")
@@ -155,7 +127,7 @@ async def test_a_restart_mid_hold_carries_the_timer_on(database: DatabaseUnderTe
     async with database.open_app(clock) as first:
         await onboard_directly(first)
         async with running_bot(first.coach, tg, edit_budget=first.edit_budget) as application:
-            line = Timeline(tg, clock)
+            line = Timeline(tg, clock, is_edit)
             await start_session(chat)
             await press(chat, line, "Start sets", "Set 1 of 4 · hold 20 s", method="sendMessage")
             await posted(first)
