@@ -80,7 +80,3 @@ def settle_side(turn: Turn, index: int) -> None:
     """Done without choosing: the side they were told to start with (left) is theirs from now on."""
     if EXERCISES[index].level(turn.runner.level(index)).dose.per_side and turn.runner.first_side is None:
         turn.update_runner(first_side=DEFAULT_FIRST_SIDE)
-
-
-def _index(turn: Turn) -> int:
-    return int_arg(turn.data("i"), 0, len(EXERCISES) - 1) or 0

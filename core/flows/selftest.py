@@ -7,7 +7,6 @@ from dataclasses import replace
 from core.flows.base import State, int_arg, pain_rows
 from core.flows.hold import stop_for_red_flag
 from core.flows.idle import show_idle
-from core.flows.onboarding import stop_for_red_flag
 from core.metronome import SELFTEST_METRONOME, how_to_use
 from core.flows.summary import trained_on
 from core.model import SelfTest, Side, Zone

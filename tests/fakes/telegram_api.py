@@ -348,7 +348,7 @@ class FakeTelegram:
     async def _wait_until(self, check: Callable[[], Any], timeout: float) -> Any:
         """Re-evaluate `check` on every state change until truthy or `timeout` elapses."""
         deadline = asyncio.get_running_loop().time() + timeout
-        while not (result := check()) and not self._closing.is_set():
+        while not check() and not self._closing.is_set():
             remaining = deadline - asyncio.get_running_loop().time()
             if remaining <= 0:
                 break
