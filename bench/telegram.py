@@ -53,16 +53,20 @@ from aiohttp import ClientSession, ClientTimeout, TCPConnector, web
 Json = dict[str, Any]
 
 ROOT = Path(__file__).resolve().parents[1]
-CHECK_IN, DONE = "check-in", "done"
+CHECK_IN, DONE, EFFORT = "check-in", "done", "effort"
 PAIN_BUTTON, DONE_BUTTON, START_BUTTON = "0", "Done ✓", "Start a session"  # what the runners tap
-PRESSES_PER_SESSION = 10  # a Done and a pain score for each of the five exercises
+EFFORT_BUTTON = "Just right"  # "How hard was that?" (revisions before the guided session do not ask)
+SIDE_BUTTON = "Left first"  # asked once, on the first one-sided exercise: tapped, but not timed
+KINDS = {PAIN_BUTTON: CHECK_IN, DONE_BUTTON: DONE, EFFORT_BUTTON: EFFORT}
 SOLO_CHAT, CALIBRATION_CHAT = 1, 2  # the lone runner; the chat whose calls the bare bot copies
 FIRST_CHAT = 1001  # the runners pressing at once: FIRST_CHAT, FIRST_CHAT + 1, ...
 SETUP_CONCURRENCY = 5  # onboarding scans the emulator's log and fails after 5 s: keep it light
 REPLY_TIMEOUT_S = 60.0
 START_TIMEOUT_S = 60.0
+SESSION_LIMIT = 100  # presses: more than any session has (it ends first)
 MAX_ATTEMPTS = 5  # a runner whose tap failed (the "went wrong" toast) taps again, up to this often
-REPLY_METHODS = frozenset({"sendMessage", "editMessageText", "editMessageReplyMarkup"})
+REPLY_METHODS = frozenset({"sendMessage", "sendPhoto", "editMessageText", "editMessageReplyMarkup"})
+NEXT_METHODS = frozenset({"sendMessage", "sendPhoto"})  # an exercise met at a new level comes with its picture
 # Toasts that mean the press did nothing and the runner should tap again (bot/telegram/app.py's
 # "went wrong", core.engine.BUSY): counted as failed presses.
 FAILED_TOASTS = ("Sorry, something went wrong", "I'm a little busy")
@@ -84,6 +88,7 @@ async def _serve_emulator(ready: Path) -> None:
     class Waiting:
         timing: Json
         done: asyncio.Future[Json | None]
+        log: list[Json] | None = None  # calibration: every call of the press, as the bare bot will make it
 
     class WatchedTelegram(FakeTelegram):
         """FakeTelegram that hands each recorded call to the press waiting in that chat (one dict look-up)."""
@@ -93,9 +98,10 @@ async def _serve_emulator(ready: Path) -> None:
             self.waiting: dict[int, Waiting] = {}
             self.query_chats: dict[str, int] = {}
 
-        def expect(self, chat_id: int) -> Waiting:
+        def expect(self, chat_id: int, log: bool = False) -> Waiting:
             waiting = Waiting({"pressed_at": time.time(), "first_reply_at": math.nan, "next_buttons_at": math.nan,
-                               "calls": 0, "failed": False}, asyncio.get_running_loop().create_future())
+                               "calls": 0, "failed": False}, asyncio.get_running_loop().create_future(),
+                              [] if log else None)
             self.waiting[chat_id] = waiting
             return waiting
 
@@ -110,6 +116,8 @@ async def _serve_emulator(ready: Path) -> None:
                 return
             timing = waiting.timing
             timing["calls"] += 1
+            if waiting.log is not None:
+                waiting.log.append(script_call(call.method, call.params))
             if (call.method == "answerCallbackQuery"
                     and str(call.params.get("text", "")).startswith(FAILED_TOASTS)):
                 timing["failed"] = True  # the handler raised; nothing else will come for this press
@@ -118,14 +126,14 @@ async def _serve_emulator(ready: Path) -> None:
                 return
             if call.ok and call.method in REPLY_METHODS and math.isnan(timing["first_reply_at"]):
                 timing["first_reply_at"] = call.at
-            if call.ok and call.method == "sendMessage" and "reply_markup" in call.result:
+            if call.ok and call.method in NEXT_METHODS and "reply_markup" in call.result:
                 timing["next_buttons_at"] = call.at
                 del self.waiting[chat_id]
                 waiting.done.set_result(call.result)
 
     async def answer(waiting: Waiting) -> web.Response:
         message = await asyncio.wait_for(waiting.done, REPLY_TIMEOUT_S)
-        return web.json_response({**waiting.timing, "message": message})
+        return web.json_response({**waiting.timing, "message": message, "log": waiting.log})
 
     async with WatchedTelegram() as tg:
         gate = asyncio.Semaphore(SETUP_CONCURRENCY)
@@ -133,7 +141,7 @@ async def _serve_emulator(ready: Path) -> None:
         async def press(request: web.Request) -> web.Response:
             body = await request.json()
             chat_id = body["chat"]
-            waiting = tg.expect(chat_id)
+            waiting = tg.expect(chat_id, log=body.get("log", False))
             _, query_id = tg.press(chat_id, body["message_id"], body["data"])
             tg.query_chats[query_id] = chat_id  # answerCallbackQuery names the query, not the chat
             return await answer(waiting)
@@ -151,7 +159,7 @@ async def _serve_emulator(ready: Path) -> None:
                 chat = TelegramChat(tg, body["chat"])
                 await onboard(chat)
                 await start_session(chat)
-                message, _ = chat.button(DONE_BUTTON)
+                message, _ = chat.button(DONE_BUTTON)  # the first exercise
             return web.json_response({"message": message})
 
         control = web.Application()
@@ -167,6 +175,16 @@ async def _serve_emulator(ready: Path) -> None:
                                      "control": f"http://127.0.0.1:{runner.addresses[0][1]}"}))
         await stop.wait()
         await runner.cleanup()
+
+
+def script_call(method: str, params: Json) -> Json:
+    """A Bot API call as the bare bot repeats it: the method, the text and the buttons' labels and data lengths."""
+    markup = params.get("reply_markup")
+    if isinstance(markup, str):
+        markup = json.loads(markup)
+    rows = (markup or {}).get("inline_keyboard", [])
+    return {"method": method, "text": params.get("text", params.get("caption")),
+            "buttons": [[[b["text"], len(b.get("callback_data", ""))] for b in row] for row in rows] if markup else None}
 
 
 # ---- child processes --------------------------------------------------------------------------
@@ -241,20 +259,22 @@ def buttons_on(message: Json) -> dict[str, str]:
     return {button["text"]: button["callback_data"] for row in rows for button in row}
 
 
-def next_press(message: Json) -> tuple[str, str]:
-    """What a runner taps in steady state: a pain score of 0, or Done."""
+def next_press(message: Json) -> tuple[str, str] | None:
+    """What a runner taps in a session: a pain score of 0, Done, or "Just right"; None once it is over."""
     buttons = buttons_on(message)
-    if PAIN_BUTTON in buttons:
-        return CHECK_IN, buttons[PAIN_BUTTON]
-    if DONE_BUTTON in buttons:
-        return DONE, buttons[DONE_BUTTON]
-    raise LookupError(f"no pain score or Done button under {message.get('text', '')[:60]!r}")
+    for label, kind in KINDS.items():
+        if label in buttons:
+            return kind, buttons[label]
+    if START_BUTTON in buttons or not buttons:
+        return None
+    raise LookupError(f"no pain score, Done or effort button under {message.get('text', message.get('caption', ''))[:60]!r}")
 
 
 @dataclass
 class Run:
     """Every timed press of one load, the wall time they took, and CPU seconds per process."""
 
+    chats: int = 1
     timings: list[Timing] = field(default_factory=list)
     wall_s: float = 0.0
     round_rates: list[float] = field(default_factory=list)
@@ -271,6 +291,7 @@ class Contestant:
     control: str
     http: ClientSession
     days: Path | None = None  # Tiptoe: the file its bot appends to when its clock moved a day
+    session: int = 0  # the bare bot: presses per round (a session of Tiptoe's); Tiptoe: until its session ends
     runs: dict[str, Run] = field(default_factory=dict)
 
     async def call(self, path: str, body: Json) -> Json:
@@ -293,27 +314,40 @@ class Contestant:
         raise RuntimeError(f"{self.name} chat {chat}: {MAX_ATTEMPTS} presses in a row went wrong")
 
     async def press_on(self, chat: int, message: Json, count: int) -> tuple[list[Timing], Json]:
+        """Up to `count` timed presses, fewer if the session ends first; the side question is tapped untimed."""
         timings: list[Timing] = []
-        for _ in range(count):
-            kind, data = next_press(message)
-            message = await self.tap(chat, message, data, kind, timings)
+        while len(timings) < count:
+            if SIDE_BUTTON in buttons_on(message):
+                message = await self.tap(chat, message, buttons_on(message)[SIDE_BUTTON])
+                continue
+            press = next_press(message)
+            if press is None:
+                break
+            message = await self.tap(chat, message, press[1], press[0], timings)
         return timings, message
 
     async def prepare(self, chats: list[int]) -> dict[int, Json]:
-        """Each runner to a pain question: Tiptoe through onboarding and Done; bare with /start and a warm-up."""
-        async def one(chat: int) -> Json:
-            if self.days is not None:
-                message = (await self.call("/onboard", {"chat": chat}))["message"]
-                return await self.tap(chat, message, buttons_on(message)[DONE_BUTTON])
-            message = (await self.call("/text", {"chat": chat, "text": "/start"}))["message"]
-            return (await self.press_on(chat, message, 2))[1]
+        """Each runner at the first exercise of a session like every later one (untimed).
 
-        return dict(zip(chats, await asyncio.gather(*map(one, chats))))
+        Tiptoe: onboarding, then a first session (each exercise met with its picture and full
+        cues, the side asked once), then the next day's; the bare bot: /start.
+        """
+        async def one(chat: int) -> Json:
+            if self.days is None:
+                return (await self.call("/text", {"chat": chat, "text": "/start"}))["message"]
+            message = (await self.call("/onboard", {"chat": chat}))["message"]
+            return (await self.press_on(chat, message, SESSION_LIMIT))[1]
+
+        first = dict(zip(chats, await asyncio.gather(*map(one, chats))))
+        return await self.next_round(first)
 
     async def next_round(self, messages: dict[int, Json]) -> dict[int, Json]:
-        """Tiptoe: tomorrow's session (one a day), started in every chat; untimed."""
+        """Tiptoe: tomorrow's session (one a day), started in every chat; the bare bot: /start; untimed."""
         if self.days is None:
-            return messages
+            async def again(chat: int) -> Json:
+                return (await self.call("/text", {"chat": chat, "text": "/start"}))["message"]
+
+            return dict(zip(messages, await asyncio.gather(*map(again, messages))))
         moved = len(self.days.read_text().splitlines()) if self.days.exists() else 0
         self.bot.popen.send_signal(signal.SIGUSR1)
         while not self.days.exists() or len(self.days.read_text().splitlines()) <= moved:
@@ -329,8 +363,14 @@ class Contestant:
     def cpu(self) -> dict[str, float]:
         return {"bot": self.bot.cpu_s(), "emulator": self.emulator.cpu_s(), "runners": time.process_time()}
 
+    def pressed(self, load: str) -> int:
+        """Presses made so far under this load, per chat."""
+        run = self.runs.get(load)
+        return len(run.timings) // run.chats if run else 0
+
     async def timed_round(self, load: str, chats: list[int], messages: dict[int, Json], length: int) -> dict[int, Json]:
-        run = self.runs.setdefault(load, Run())
+        run = self.runs.setdefault(load, Run(chats=len(chats)))
+        length = min(length, self.session) if self.session else length
         before, started = self.cpu(), time.time()
         results = await asyncio.gather(*(self.press_on(chat, messages[chat], length) for chat in chats))
         wall = time.time() - started
@@ -347,24 +387,19 @@ class Contestant:
         return counts.most_common(1)[0][0] if counts else 0
 
 
-def round_lengths(presses: int) -> list[int]:
-    """Presses per round: the first from a pain question to the session's end, then whole sessions."""
-    lengths, room = [], PRESSES_PER_SESSION - 1
-    while presses > 0:
-        lengths.append(min(room, presses))
-        presses -= lengths[-1]
-        room = PRESSES_PER_SESSION
-    return lengths
-
-
 async def measure(contestants: list[Contestant], load: str, chats: list[int], presses: int) -> None:
-    """The bots take turns round by round, so a change in the machine's load hits all alike."""
+    """The bots take turns round by round (a session each), so a change in the machine's load hits all alike."""
     messages = [await c.prepare(chats) for c in contestants]
-    for index, length in enumerate(round_lengths(presses)):
+    first = True
+    while any(c.pressed(load) < presses for c in contestants):
         for position, contestant in enumerate(contestants):
-            if index:
+            left = presses - contestant.pressed(load)
+            if left <= 0:
+                continue
+            if not first:
                 messages[position] = await contestant.next_round(messages[position])
-            messages[position] = await contestant.timed_round(load, chats, messages[position], length)
+            messages[position] = await contestant.timed_round(load, chats, messages[position], left)
+        first = False
 
 
 # ---- contestants ------------------------------------------------------------------------------
@@ -382,7 +417,7 @@ async def database(kind: str, folder: Path) -> AsyncIterator[tuple[str, str | No
 
 
 async def contestant(name: str, kind: str, folder: Path, stack: AsyncExitStack, http: ClientSession,
-                     args: argparse.Namespace, source: Path = ROOT, replies: dict[str, int] | None = None,
+                     args: argparse.Namespace, source: Path = ROOT, replies: Json | None = None,
                      ) -> Contestant:
     folder.mkdir(parents=True, exist_ok=True)
     emulator, ready = await start_process(f"{name}-emulator", ["-m", "bench.telegram", "emulator"], folder)
@@ -398,19 +433,35 @@ async def contestant(name: str, kind: str, folder: Path, stack: AsyncExitStack, 
         if args.profile and source == ROOT:
             bot_args += ["--profile", str(Path(args.profile).resolve())]
     else:
-        bot_args += ["--replies", json.dumps(replies)]
+        script = folder / "replies.json"
+        script.write_text(json.dumps(replies))
+        bot_args += ["--replies", str(script)]
     bot, bot_ready = await start_process(f"{name}-bot", bot_args, folder, pythonpath=source)
     stack.push_async_callback(bot.stop)
     days = Path(f"{bot_ready}.days") if kind == "tiptoe" else None
     return Contestant(name, bot, emulator, where["control"], http, days)
 
 
-async def calibrate(tiptoe: Contestant) -> dict[str, int]:
-    """Tiptoe's sendMessage calls for a check-in and a Done press (in a chat of its own), for the bare bot."""
-    message = (await tiptoe.prepare([CALIBRATION_CHAT]))[CALIBRATION_CHAT]
-    timings, _ = await tiptoe.press_on(CALIBRATION_CHAT, message, 2)
-    # The bare bot answers and edits too, then sends the rest of Tiptoe's calls as messages.
-    return {t.kind: t.calls - 2 for t in timings}
+async def calibrate(tiptoe: Contestant) -> tuple[Json, int]:
+    """Tiptoe's calls for each press of a steady-state session (in a chat of its own), for the bare bot.
+
+    `prepare` gets past the first session (each exercise met with its picture and full cues):
+    the second, a day later, is what a runner's sessions look like from then on. Its calls
+    (methods, texts, buttons) are what the bare bot repeats, byte for byte but for its own
+    button data.
+    """
+    chat = CALIBRATION_CHAT
+    message = (await tiptoe.prepare([chat]))[chat]
+    opening = script_call("sendMessage", message)
+    scripts: dict[str, list[list[Json]]] = {}
+    while (press := next_press(message)) is not None:
+        answer = await tiptoe.call("/press", {"chat": chat, "message_id": message["message_id"], "data": press[1],
+                                              "log": True})
+        if answer["message"] is None:
+            raise RuntimeError(f"calibration: a {press[0]} press went wrong")
+        scripts.setdefault(press[0], []).append(answer["log"])
+        message = answer["message"]
+    return {"opening": opening, "presses": scripts}, sum(map(len, scripts.values()))
 
 
 @asynccontextmanager
@@ -447,7 +498,7 @@ class Figures:
 def rows_of(result: Contestant) -> tuple[list[list[str]], dict[str, Figures]]:
     rows, figures = [], {}
     for load, run in result.runs.items():
-        for kind in (CHECK_IN, DONE, "all"):
+        for kind in (CHECK_IN, DONE, EFFORT, "all"):
             chosen = [t for t in run.timings if kind in ("all", t.kind)]
             worked = [t for t in chosen if not t.failed]
             first = [1000 * (t.first_reply_at - t.pressed_at) for t in worked]
@@ -488,7 +539,10 @@ def report(args: argparse.Namespace, loads: tuple[float, float], contestants: li
         f"machine: {os.cpu_count()} CPUs, load average {loads[0]:.2f} at the start, {loads[1]:.2f} at the end",
         "", aligned(table), "",
         "Bot API calls per press: " + "; ".join(
-            f"{c.name} check-in {c.calls_per_press(CHECK_IN)}, done {c.calls_per_press(DONE)}" for c in contestants),
+            f"{c.name} check-in {c.calls_per_press(CHECK_IN)}, done {c.calls_per_press(DONE)}, "
+            f"effort {c.calls_per_press(EFFORT)}" for c in contestants),
+        "The bare bot makes Tiptoe's calls of a steady-state session (same methods, texts and buttons, "
+        "its own button data of the same length), answering the press first, then in order.",
     ]
     crowd = f"{args.runners} chats"
     for c in contestants:
@@ -518,8 +572,9 @@ async def main_async(args: argparse.Namespace) -> None:
                 contestants.append(await contestant(f"base {args.base}", "tiptoe", folder / "base-run", stack, http,
                                                     args, source=base_root))
             tiptoe = await contestant("tiptoe", "tiptoe", folder / "tiptoe", stack, http, args)
-            replies = await calibrate(tiptoe)
+            replies, session = await calibrate(tiptoe)
             bare = await contestant("bare", "bare", folder / "bare", stack, http, args, replies=replies)
+            bare.session = session
             contestants += [tiptoe, bare]
             try:
                 await measure(contestants, "1 chat", [SOLO_CHAT], args.solo_presses)

@@ -1,7 +1,7 @@
 """One bot of `bench.telegram`, in a process of its own: Tiptoe or the bare PTB bot.
 
     python -P bench/telegram_bot.py tiptoe --api URL --token T --db-url URL [--schema S] --start ISO --ready FILE
-    python -P bench/telegram_bot.py bare --api URL --token T --replies '{"check-in": 2, "done": 2}' --ready FILE
+    python -P bench/telegram_bot.py bare --api URL --token T --replies FILE.json --ready FILE
 
 Run by path with `-P` and PYTHONPATH set to a checkout of the project, so `--base REV` can
 run Tiptoe at another revision: this file imports only what every revision has
@@ -22,8 +22,8 @@ from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
 
-CHECK_IN, DONE = "check-in", "done"  # the bare bot's callback data, one per kind of press
-DONE_BUTTON = "Done ✓"
+CHECK_IN, DONE, EFFORT = "check-in", "done", "effort"  # the bare bot's callback data, one per kind of press
+PAIN_BUTTON, DONE_BUTTON, EFFORT_BUTTON = "0", "Done ✓", "Just right"  # what the bench's runners tap
 UNLIMITED_RATE = 100_000.0  # messages per second: the pacer runs, but never holds a reply back
 
 
@@ -77,36 +77,56 @@ async def run_tiptoe(args: argparse.Namespace, stop: asyncio.Event) -> None:
 
 
 async def run_bare(args: argparse.Namespace, stop: asyncio.Event) -> None:
-    """A PTB bot built like build_application's (same URLs, timeouts, update processor), no coach."""
+    """A PTB bot built like build_application's (same URLs, timeouts, update processor), no coach.
+
+    Each press makes the calls Tiptoe made for that kind of press in a steady-state session
+    (`--replies`: a JSON file of {kind: [calls of one press, ...]}, one list per exercise, taken
+    in turn): the answer, then the edits and messages in order, with the same texts and
+    button labels; each button's data is its kind, padded to the length Tiptoe's had.
+    /start shows the session's first exercise, as Tiptoe's "Start a session" and readiness did.
+    """
     from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
     from telegram.ext import ApplicationBuilder, CallbackQueryHandler, CommandHandler, ContextTypes
 
     from bot.telegram import RetryPolicy
     from bot.telegram.ordering import PerChatOrder
 
-    def keyboard(*rows):
-        return InlineKeyboardMarkup([[InlineKeyboardButton(text, callback_data=data) for text, data in row]
-                                     for row in rows])
+    kinds = {PAIN_BUTTON: CHECK_IN, DONE_BUTTON: DONE, EFFORT_BUTTON: EFFORT}
+    scripts = json.loads(Path(args.replies).read_text())  # {"opening": call, "presses": {kind: [calls, ...]}}
+    turns: dict[tuple[int, str], int] = {}  # (chat, kind) -> presses so far: which exercise's calls come next
 
-    pain = ("How much pain did you feel? 0 = none, 10 = worst imaginable.",
-            keyboard([(str(n), CHECK_IN) for n in range(6)], [(str(n), CHECK_IN) for n in range(6, 11)]))
-    done = ("Exercise: do it, then tap Done.", keyboard([(DONE_BUTTON, DONE), ("Skip", DONE)]))
-    edited = ("✓ Noted", keyboard([("Undo", "undo")]))
-    messages: dict[str, int] = json.loads(args.replies)  # sendMessage calls per press of each kind
+    def keyboard(rows):
+        if rows is None:
+            return None
+        return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=padded(kinds.get(label, "other"), size))
+                                      for label, size in row] for row in rows])
+
+    def padded(kind: str, size: int) -> str:
+        return f"{kind}|".ljust(max(size, len(kind) + 1), "x")
 
     async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """/start: the first pain question."""
-        await context.bot.send_message(update.effective_chat.id, pain[0], reply_markup=pain[1])
+        """/start: a session's first exercise, as Tiptoe showed it; the presses start from the top."""
+        chat = update.effective_chat.id
+        for kind in scripts["presses"]:
+            turns.pop((chat, kind), None)
+        opening = scripts["opening"]
+        await context.bot.send_message(chat, opening["text"], reply_markup=keyboard(opening["buttons"]))
 
     async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Answer, edit the pressed message, then fixed messages; the last one asks the other question."""
         query, chat = update.callback_query, update.effective_chat
-        await query.answer()
-        await query.edit_message_text(edited[0], reply_markup=edited[1])
-        for _ in range(messages[query.data] - 1):
-            await context.bot.send_message(chat.id, "Nice and easy. ✓")
-        text, markup = done if query.data == CHECK_IN else pain
-        await context.bot.send_message(chat.id, text, reply_markup=markup)
+        kind = (query.data or "").split("|", 1)[0]
+        turn = turns.get((chat.id, kind), 0)
+        turns[chat.id, kind] = turn + 1
+        calls = scripts["presses"][kind][turn % len(scripts["presses"][kind])]
+        toast = next((c["text"] for c in calls if c["method"] == "answerCallbackQuery"), None)
+        await query.answer(text=toast)
+        for call in calls:
+            if call["method"] == "editMessageText":
+                await query.edit_message_text(call["text"], reply_markup=keyboard(call["buttons"]))
+            elif call["method"] == "editMessageReplyMarkup":
+                await query.edit_message_reply_markup(reply_markup=keyboard(call["buttons"]))
+            elif call["method"] == "sendMessage":
+                await context.bot.send_message(chat.id, call["text"], reply_markup=keyboard(call["buttons"]))
 
     api, timeout = args.api.rstrip("/"), RetryPolicy().call_timeout
     application = (ApplicationBuilder().token(args.token).base_url(f"{api}/bot").base_file_url(f"{api}/file/bot")
@@ -138,7 +158,7 @@ def main() -> None:
     parser.add_argument("--db-url")
     parser.add_argument("--schema")
     parser.add_argument("--start", help="Tiptoe's clock at start (ISO 8601 with a zone)")
-    parser.add_argument("--replies", help="bare: sendMessage calls per press kind, as JSON")
+    parser.add_argument("--replies", help="bare: a JSON file of Tiptoe's calls per kind of press")
     parser.add_argument("--profile", help="cProfile the whole run into this file")
     parser.add_argument("--pace", choices=("as-run", "local"), default="as-run",
                         help="Tiptoe's pacer: as `tiptoe run` has it (shared on PostgreSQL), or this process's")

@@ -258,14 +258,14 @@ def _whole_snapshot(db: Session, key: str) -> Snapshot | None:
 
 
 def _load(db: Session, key: str, cached_version: int | None) -> Snapshot | None:
-    if cached_version is not None and db.scalar(_VERSION_OF, {"key": key}) == cached_version:
+    if cached_version is not None and db.connection().scalar(_VERSION_OF, {"key": key}) == cached_version:
         return UNCHANGED
     return _whole_snapshot(db, key)
 
 
 def _load_for(db: Session, params: dict[str, str],
               cached_version: Callable[[str], int | None]) -> tuple[str, Snapshot | None] | None:
-    found = db.execute(KEY_AND_VERSION_FOR, params).first()
+    found = db.connection().execute(KEY_AND_VERSION_FOR, params).first()  # Core: no ORM layer
     if found is None:
         return None
     if cached_version(found.key) == found.version:
@@ -274,7 +274,7 @@ def _load_for(db: Session, params: dict[str, str],
 
 
 def _key_for(db: Session, params: dict[str, str]) -> str:
-    return db.scalar(KEY_FOR, params)
+    return db.connection().scalar(KEY_FOR, params)
 
 
 def _adds_only(before: Snapshot | None, after: Snapshot) -> bool:
@@ -284,6 +284,8 @@ def _adds_only(before: Snapshot | None, after: Snapshot) -> bool:
     sessions = {s.number: s for s in after.history.sessions}
     for old in before.history.sessions:
         new = sessions.get(old.number)
+        if new is old:  # the same value object: a session the turn did not touch
+            continue
         if new is None or not set(old.results) <= set(new.results):
             return False
         if old.morning is not None and new.morning != old.morning:
@@ -310,6 +312,8 @@ def _history_writes(key: str, before: History, after: History) -> tuple[Insert |
     new_mornings: list[dict[str, Any]] = []
     for session in after.sessions:
         old = sessions_before.get(session.number)
+        if old is session:  # untouched: the very same value, so nothing to compare (O(1) per old session)
+            continue
         columns = session_columns(key, session)
         if old is None:
             new_sessions.append(columns)

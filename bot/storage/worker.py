@@ -1,13 +1,15 @@
-"""Where the runner store's unit of work runs: one hand-off per load or save.
+"""Where the runner store's unit of work runs: one hand-off per load or save, or none.
 
 The store's work is plain synchronous SQLAlchemy on a `Session` (repository.py), run as
 one piece:
-- SQLite: in a few threads of the store's own, on the sqlite3 driver itself. aiosqlite hands
-  every cursor call (open, execute, fetch, close, commit, rollback) to its thread one at a
-  time: 20 hand-offs a check-in, most of its storage CPU. Here a load is one hand-off and a
-  save another. Loads run side by side (each thread waits for the GIL on its own while the
-  event loop is busy); saves take turns, as SQLite's one writer would make them anyway, so
-  no thread busy-waits on the file lock and a read-then-write never meets a newer snapshot.
+- SQLite: on the event loop's thread itself, on a connection of its own that never waits
+  for a lock (busy timeout 0). A check-in's load and save take a fraction of a millisecond
+  there; handing them to a thread cost more than the work (measured: the loop and the
+  threads passing the GIL back and forth doubled a press's CPU with 10 chats pressing).
+  When the file is locked (another connection's transaction holds it, perhaps one of this
+  loop's own aiosqlite sessions, which needs the loop to finish) the unit is rolled back and
+  run again in a few threads of the store's own, which wait for the lock with the full busy
+  timeout. Saves take turns (a thread lock), as SQLite's one writer would make them anyway.
 - PostgreSQL: `AsyncSession.run_sync` on asyncpg, whose round trips are the cost there.
 Reads run outside a transaction (each statement on its own), writes in one.
 """
@@ -21,13 +23,16 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
 from bot.storage.database import single_statements, sqlite_worker_engine
+from bot.storage.faults import is_busy
 
 T = TypeVar("T")
-SQLITE_THREADS = 4  # loads at once; a 2-core machine gains nothing from more
+SQLITE_THREADS = 4  # units waiting for a lock at once; a 2-core machine gains nothing from more
+_LOCKED: object = object()  # what a unit tried on the loop's thread answers when the file was locked
 
 
 class UnitsOfWork:
@@ -37,23 +42,50 @@ class UnitsOfWork:
         self._sessions = sessions
         bind = sessions.kw.get("bind")
         self._engine: Engine | None = None
+        self._at_once: Engine | None = None
         self._thread: ThreadPoolExecutor | None = None
         self._writing = threading.Lock()
         if bind is not None and bind.dialect.name == "sqlite":
+            self._at_once = sqlite_worker_engine(bind, connections=1, statement_timeout=0)
             self._engine = sqlite_worker_engine(bind, connections=SQLITE_THREADS)
             self._thread = ThreadPoolExecutor(SQLITE_THREADS, thread_name_prefix="tiptoe-sqlite")
 
     async def read(self, work: Callable[..., T], *args: object) -> T:
-        if self._thread is not None:
-            return await asyncio.get_running_loop().run_in_executor(self._thread, self._in_thread, False, work, args)
-        async with single_statements(self._sessions) as db:
-            return await db.run_sync(work, *args)
+        return await self._run(False, work, args)
 
     async def write(self, work: Callable[..., T], *args: object) -> T:
-        if self._thread is not None:
-            return await asyncio.get_running_loop().run_in_executor(self._thread, self._in_thread, True, work, args)
-        async with self._sessions.begin() as db:
-            return await db.run_sync(work, *args)
+        return await self._run(True, work, args)
+
+    async def _run(self, transaction: bool, work: Callable[..., T], args: tuple[object, ...]) -> T:
+        if self._thread is None:
+            if transaction:
+                async with self._sessions.begin() as db:
+                    return await db.run_sync(work, *args)
+            async with single_statements(self._sessions) as db:
+                return await db.run_sync(work, *args)
+        result = self._at_once_or_locked(transaction, work, args)
+        if result is not _LOCKED:
+            return result  # type: ignore[return-value]
+        return await asyncio.get_running_loop().run_in_executor(
+            self._thread, self._in_thread, transaction, work, args)
+
+    def _at_once_or_locked(self, transaction: bool, work: Callable[..., T], args: tuple[object, ...]) -> T | object:
+        """The unit on the loop's thread, or _LOCKED (nothing done) if it would have to wait for a lock."""
+        if transaction and not self._writing.acquire(blocking=False):
+            return _LOCKED  # a thread's save is under way: queue behind it there
+        try:
+            with Session(self._at_once, expire_on_commit=False) as db:
+                if not transaction:
+                    return work(db, *args)
+                with db.begin():
+                    return work(db, *args)
+        except OperationalError as error:
+            if is_busy(error):  # rolled back: nothing of it stays
+                return _LOCKED
+            raise
+        finally:
+            if transaction:
+                self._writing.release()
 
     def _in_thread(self, transaction: bool, work: Callable[..., T], args: tuple[object, ...]) -> T:
         with Session(self._engine, expire_on_commit=False) as db:
@@ -64,6 +96,8 @@ class UnitsOfWork:
 
     def close(self) -> None:
         """Let the threads go and close their connections."""
-        if self._thread is not None and self._engine is not None:
+        if self._thread is not None:
             self._thread.shutdown()
-            self._engine.dispose()
+        for engine in (self._engine, self._at_once):
+            if engine is not None:
+                engine.dispose()

@@ -64,24 +64,26 @@ def in_transaction(db: Session, save: Save) -> int:
     # The WHERE on version is the whole concurrency check: the row lock it takes also
     # serialises every other write of this save against a competing one.
     runner = {name: value for name, value in save.runner.items() if name != "key"}
-    if db.execute(_UPDATE_RUNNER, {**runner, "b_key": save.key, "b_version": save.version}).rowcount != 1:
+    connection = db.connection()  # Core statements: the Connection runs them without the ORM's layer
+    if connection.execute(_UPDATE_RUNNER, {**runner, "b_key": save.key, "b_version": save.version}).rowcount != 1:
         raise ConcurrentUpdate(save.key)
     if save.dialogue is not None:
         dialogue = {name: value for name, value in save.dialogue.items() if name != "runner_key"}
-        if db.execute(_UPDATE_DIALOGUE, {**dialogue, "b_key": save.key}).rowcount != 1:
+        if connection.execute(_UPDATE_DIALOGUE, {**dialogue, "b_key": save.key}).rowcount != 1:
             # A runner whose row was never written: the runner row lock makes this safe.
-            db.execute(insert(_DIALOGUES), save.dialogue)
+            connection.execute(insert(_DIALOGUES), save.dialogue)
     write_history(db, save.key, save.history)
     return save.version + 1
 
 
 def write_history(db: Session, key: str, history: tuple[Insert | Change, ...]) -> None:
     """In order: parents before children, for the foreign keys (the order repository.py gives)."""
+    connection = db.connection()
     for write in history:
         if isinstance(write, Insert):
-            db.execute(insert(write.table), list(write.rows))
+            connection.execute(insert(write.table), list(write.rows))
         else:
-            db.execute(update(write.table).where(write.table.c.runner_key == key, *_matching(write))
+            connection.execute(update(write.table).where(write.table.c.runner_key == key, *_matching(write))
                        .values(**write.values))
 
 
@@ -109,7 +111,7 @@ def as_one_statement(db: Session, save: Save) -> int:
             writes.append(update(write.table)
                           .where(write.table.c.runner_key.in_(select(runner.c.key)), *_matching(write))
                           .values(**write.values).cte(f"write_{len(writes)}"))
-    saved = db.scalar(select(func.count()).select_from(runner).add_cte(*writes))
+    saved = db.connection().scalar(select(func.count()).select_from(runner).add_cte(*writes))
     if saved != 1:
         raise ConcurrentUpdate(save.key)
     return save.version + 1

@@ -199,7 +199,7 @@ async def membership(update: Update, context: TiptoeContext) -> None:
 
 
 async def press(update: Update, context: TiptoeContext) -> None:
-    """A button press: exactly one answer (the toast), then the pressed message shows the choice."""
+    """A button press: exactly one answer (the toast), and the pressed message shows the choice."""
     began = time.monotonic()
     query = update.callback_query
     assert query is not None
@@ -220,8 +220,13 @@ async def press(update: Update, context: TiptoeContext) -> None:
     except Exception as error:
         await context.sender.answer(query.id, fault_text(error))
         raise
-    await context.sender.answer(query.id, toast_text(replies))
-    await speak(context, user, replies, pressed_message(query.message))
+    # The toast and the chat's replies are independent calls: both go out at once, so the
+    # runner sees the pressed message change one round trip sooner. `answer` never raises.
+    answered = asyncio.create_task(context.sender.answer(query.id, toast_text(replies)))
+    try:
+        await speak(context, user, replies, pressed_message(query.message))
+    finally:
+        await answered
     context.observe(user, event, replies, began)
 
 

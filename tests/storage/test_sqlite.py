@@ -1,0 +1,84 @@
+"""SQLite specifics: how every connection is set up, and the store's units of work on the loop's thread."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import insert, text
+
+from bot.storage.database import make_engine, sqlite_url, sqlite_worker_engine
+from bot.storage.repository import SqlRunnerStore
+from bot.storage.tables import AppMetaRow
+from core.model import Runner, Snapshot
+from tests.storage.backends import DatabaseUnderTest, open_database
+
+SYNCHRONOUS_NORMAL = 1  # PRAGMA synchronous answers a number: 0 OFF, 1 NORMAL, 2 FULL
+HELD_S = 0.3  # how long another transaction keeps the file locked
+RUNNER = Runner(key="telegram:42", platform="telegram", chat_id="42", name="Ana",
+                created_at=datetime(2026, 12, 1, 6, 0, tzinfo=UTC))
+
+
+async def test_connections_use_wal_normal_sync_foreign_keys_and_a_busy_timeout(tmp_path: Path) -> None:
+    engine = make_engine(sqlite_url(tmp_path / "tiptoe.sqlite3"), statement_timeout=3)
+    worker = sqlite_worker_engine(engine, connections=1, statement_timeout=3)
+    pragmas = "SELECT * FROM pragma_journal_mode, pragma_synchronous, pragma_foreign_keys, pragma_busy_timeout"
+    try:
+        async with engine.connect() as connection:
+            from_loop = tuple((await connection.execute(text(pragmas))).one())
+        with worker.connect() as connection:
+            from_thread = tuple(connection.execute(text(pragmas)).one())
+    finally:
+        worker.dispose()
+        await engine.dispose()
+    # WAL: readers never block the writer; NORMAL: no fsync per commit (a killed process loses
+    # nothing committed); foreign keys enforced; a locked file waits up to the statement timeout.
+    assert from_loop == from_thread == ("wal", SYNCHRONOUS_NORMAL, 1, 3000)
+
+
+@asynccontextmanager
+async def a_saved_runner(tmp_path: Path) -> AsyncIterator[tuple[DatabaseUnderTest, SqlRunnerStore, Snapshot]]:
+    """A SQLite database holding one runner, a store, and the runner as loaded."""
+    async with open_database("sqlite", tmp_path) as database:
+        store = SqlRunnerStore(database.session_factory)
+        try:
+            await store.save(None, Snapshot(RUNNER))
+            loaded = await store.load(RUNNER.key)
+            assert loaded is not None
+            yield database, store, loaded
+        finally:
+            store.close()
+
+
+def renamed(snapshot: Snapshot) -> Snapshot:
+    return replace(snapshot, runner=replace(snapshot.runner, name="Bea"))
+
+
+async def test_a_save_meeting_a_lock_held_by_this_loops_own_transaction_waits_for_it_and_lands(
+        tmp_path: Path) -> None:
+    """The store's units run on the loop's thread; one that met a locked file must not wait there:
+    the lock's holder here is an aiosqlite transaction that needs this very loop to commit."""
+    async with a_saved_runner(tmp_path) as (database, store, before):
+        async with database.session_factory.begin() as other:
+            await other.execute(insert(AppMetaRow).values(name="held", value="by another transaction"))
+            save = asyncio.create_task(store.save(before, renamed(before)))
+            began = time.monotonic()
+            await asyncio.sleep(HELD_S)  # the loop is free: this sleep ends on time
+            assert time.monotonic() - began < HELD_S + 0.2
+            assert not save.done(), "the save waits for the lock"
+        assert await asyncio.wait_for(save, 10) == before.version + 1
+        loaded = await SqlRunnerStore(database.session_factory).load(RUNNER.key)
+        assert loaded is not None and loaded.runner.name == "Bea"
+
+
+async def test_a_load_and_a_save_run_on_the_loops_thread_when_nothing_holds_the_file(tmp_path: Path) -> None:
+    async with a_saved_runner(tmp_path) as (_, store, before):
+        await store.save(before, renamed(before))
+        # The store's threads start only for a unit that met a locked file.
+        assert not [t.name for t in threading.enumerate() if t.name.startswith("tiptoe-sqlite")]
