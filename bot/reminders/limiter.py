@@ -31,9 +31,10 @@ DISCORD_RATE = 50.0  # requests per second, overall
 class Pacer(Protocol):
     rate: float  # sends per second, for planning bursts
 
-    async def acquire(self, chat_id: str, *, urgent: bool = False) -> None:
+    async def acquire(self, chat_id: str, *, urgent: bool = False, together: int = 1) -> None:
         """Wait until one message to this chat may go out. `urgent`: a reply, served before reminders
-        and not held to the per-chat pace."""
+        and not held to the per-chat pace. `together`: the first of a reply's messages says how many
+        it has, so a pacer whose slots cost a round trip can reserve them all at once."""
 
 
 class ChatPacing:
@@ -90,8 +91,9 @@ class RateLimiter:
         self._queue = asyncio.Lock()
         self._reminders = asyncio.Lock()
 
-    async def acquire(self, chat_id: str, *, urgent: bool = False) -> None:
-        """Wait until this chat may be sent to and the platform's pace allows one more send."""
+    async def acquire(self, chat_id: str, *, urgent: bool = False, together: int = 1) -> None:
+        """Wait until this chat may be sent to and the platform's pace allows one more send
+        (slots here cost nothing to take, so `together` changes nothing)."""
         if urgent:
             await self._take_turn()
             return

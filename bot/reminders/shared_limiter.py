@@ -5,9 +5,11 @@ The platform's limit belongs to the token, so the slots live in the database: a
 reserves slots by moving it on (`next_slot = greatest(next_slot, now) + k / rate`).
 Every process's sends are then spaced as if one process sent them all.
 
-- Replies (urgent) reserve one slot each, whenever they come: they queue behind what
+- Replies (urgent) reserve their slots whenever they come: they queue behind what
   is already reserved, which is never much (next point), so a reply waits well under
-  a second even in the middle of a burst.
+  a second even in the middle of a burst. A reply of several messages (an edit and the
+  next question) reserves them all in one round trip; its later messages take the slots
+  kept for their chat (a slot they reach too late is given up and a new one taken).
 - Reminders reserve up to `batch` slots per round trip (not one per message), and only
   while the row is less than `headroom` seconds ahead of now. So reminders take what
   replies leave and the queue in front of a reply stays short.
@@ -79,10 +81,11 @@ class SharedPacer:
         self._handing_out = asyncio.Lock()
         self._reminders_waiting = 0
         self._ready = False
+        self._replies: dict[str, deque[float]] = {}  # per chat: slots a reply reserved for its later messages
 
-    async def acquire(self, chat_id: str, *, urgent: bool = False) -> None:
+    async def acquire(self, chat_id: str, *, urgent: bool = False, together: int = 1) -> None:
         if urgent:
-            await _sleep_until(await self._reserve_urgent())
+            await _sleep_until(await self._reply_slot(chat_id, together))
             return
         await self._chats.wait(chat_id)
         self._reminders_waiting += 1
@@ -109,12 +112,28 @@ class SharedPacer:
                 continue
             self._slots.extend(ran_at + first + n * self._gap for n in range(wanted))
 
-    async def _reserve_urgent(self) -> float:
+    async def _reply_slot(self, chat_id: str, together: int) -> float:
+        """A slot kept for this chat by its reply's first message, or `together` new ones."""
+        kept = self._replies.get(chat_id)
+        while kept:
+            slot = kept.popleft()
+            if time.monotonic() - slot <= LATE_SLOT_S:
+                if not kept:
+                    del self._replies[chat_id]
+                return slot
+        self._replies.pop(chat_id, None)
+        slots = await self._reserve_urgent(max(1, together))
+        if len(slots) > 1:
+            self._replies[chat_id] = deque(slots[1:])
+        return slots[0]
+
+    async def _reserve_urgent(self, count: int) -> list[float]:
         await self._ensure_row()
         asked_at = time.monotonic()
         async with single_statements(self._sessions) as db:
-            first = await db.scalar(_RESERVE_URGENT, {"bucket": self.bucket, "span": self._gap})
-        return _midway(asked_at) + float(first)
+            first = await db.scalar(_RESERVE_URGENT, {"bucket": self.bucket, "span": count * self._gap})
+        start = _midway(asked_at) + float(first)
+        return [start + n * self._gap for n in range(count)]
 
     async def _reserve_if_room(self, count: int) -> tuple[float | None, float]:
         """(seconds to the first of `count` slots, from when the statement ran); (None, _) after

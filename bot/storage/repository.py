@@ -42,7 +42,7 @@ from bot.storage.mapping import (
     snapshot_from_row,
 )
 from bot.storage.worker import UnitsOfWork
-from bot.storage.writes import Change, Insert, Save, as_one_statement, in_transaction, write_history
+from bot.storage.writes import Change, Insert, OneStatementSaves, Save, in_transaction, write_history
 from bot.storage.tables import (
     DialogueRow,
     ExerciseResultRow,
@@ -94,7 +94,8 @@ class SqlRunnerStore:
         self._cache: OrderedDict[str, Snapshot] = OrderedDict()
         self._cache_size = cache_size
         bind = session_factory.kw.get("bind")
-        self._one_statement = bind is not None and bind.dialect.name == "postgresql"  # writes.as_one_statement
+        self._one_statement = (OneStatementSaves() if bind is not None and bind.dialect.name == "postgresql"
+                               else None)
 
     def close(self) -> None:
         """Release what the store opened itself (SQLite: its thread and connection)."""
@@ -170,8 +171,9 @@ class SqlRunnerStore:
             save = Save(key, before.version, runner_columns(after.runner),
                         None if before.dialogue == after.dialogue else dialogue_columns(key, after.dialogue),
                         _history_writes(key, before.history, after.history))
-            if self._one_statement and not self._replans(before, after) and before.runner.links == after.runner.links:
-                version = await self._units.read(as_one_statement, save)  # atomic on its own
+            if (self._one_statement is not None and not self._replans(before, after)
+                    and before.runner.links == after.runner.links):
+                version = await self._units.read(self._one_statement.run, save)  # atomic on its own
             else:
                 version = await self._units.write(self._save, before, after, save)
         if _adds_only(before, after):

@@ -2,7 +2,7 @@
 
 repository.py works out what a save writes (the runner row, the dialogue, new history rows
 and the few history updates); `in_transaction` runs them in the transaction it is given.
-`as_one_statement` (PostgreSQL) chains them all on the runner's versioned UPDATE in one
+`OneStatementSaves` (PostgreSQL) chains them all on the runner's versioned UPDATE in one
 WITH statement: every write selects from that UPDATE's RETURNING, so when the version
 check fails nothing is written, and being one statement it needs no BEGIN or COMMIT. A
 save that replans reminders (it reads first) runs in a transaction instead.
@@ -13,10 +13,12 @@ only needs its place in mapping.py and tables.py.
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import CTE, Table, bindparam, func, insert, literal, select, update
+from sqlalchemy import CTE, BindParameter, Select, Table, bindparam, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
@@ -24,6 +26,7 @@ from bot.storage.tables import DialogueRow, RunnerRow
 from core.ports import ConcurrentUpdate
 
 Columns = dict[str, Any]
+STATEMENTS_KEPT = 256  # save shapes whose statement is kept (a few dozen occur)
 _RUNNERS, _DIALOGUES = RunnerRow.__table__, DialogueRow.__table__
 _UPDATE_RUNNER = (update(_RUNNERS)
                   .where(_RUNNERS.c.key == bindparam("b_key"), _RUNNERS.c.version == bindparam("b_version"))
@@ -87,39 +90,97 @@ def write_history(db: Session, key: str, history: tuple[Insert | Change, ...]) -
                        .values(**write.values))
 
 
-def as_one_statement(db: Session, save: Save) -> int:
-    """PostgreSQL: the whole save in one statement, outside any transaction; the new version."""
+class OneStatementSaves:
+    """PostgreSQL: each save as one statement, outside any transaction (`run`).
+
+    The statement depends only on the save's shape (which columns, which tables, how many
+    rows), its values are parameters: one statement per shape is built and kept, so
+    SQLAlchemy compiles it once, and a check-in is not spent building and hashing the
+    same clause tree again (measured: most of a PostgreSQL save's CPU).
+    """
+
+    def __init__(self, kept: int = STATEMENTS_KEPT) -> None:
+        self._statements: OrderedDict[Hashable, Select[Any]] = OrderedDict()
+        self._kept = kept
+
+    def run(self, db: Session, save: Save) -> int:
+        """The whole save in one statement; the new version."""
+        shape = _shape(save)
+        statement = self._statements.get(shape)
+        if statement is None:
+            statement = _one_statement(save)
+            self._statements[shape] = statement
+            if len(self._statements) > self._kept:
+                self._statements.popitem(last=False)
+        else:
+            self._statements.move_to_end(shape)
+        saved = db.connection().scalar(statement, _parameters(save))
+        if saved != 1:
+            raise ConcurrentUpdate(save.key)
+        return save.version + 1
+
+
+def _shape(save: Save) -> Hashable:
+    history = tuple((write.table.name, tuple(tuple(row) for row in write.rows)) if isinstance(write, Insert)
+                    else (write.table.name, tuple(write.match), tuple(write.values)) for write in save.history)
+    return tuple(save.runner), None if save.dialogue is None else tuple(save.dialogue), history
+
+
+def _parameters(save: Save) -> dict[str, Any]:
+    """The values of `_one_statement`'s parameters, named as it names them."""
+    values = {"b_key": save.key, "b_version": save.version}
+    values.update({f"r__{name}": value for name, value in save.runner.items() if name != "key"})
+    if save.dialogue is not None:
+        values.update({f"d__{name}": value for name, value in save.dialogue.items()})
+    for index, write in enumerate(save.history):
+        if isinstance(write, Insert):
+            for number, row in enumerate(write.rows):
+                values.update({f"w{index}_{number}__{name}": value for name, value in row.items()})
+        else:
+            values.update({f"w{index}_m__{name}": value for name, value in write.match.items()})
+            values.update({f"w{index}_v__{name}": value for name, value in write.values.items()})
+    return values
+
+
+def _one_statement(save: Save) -> Select[Any]:
+    """Every write chained on the runner's versioned UPDATE (WITH ... RETURNING), values as parameters."""
     runner = (update(_RUNNERS)
-              .where(_RUNNERS.c.key == save.key, _RUNNERS.c.version == save.version)
-              .values(**{name: value for name, value in save.runner.items() if name != "key"},
+              .where(_RUNNERS.c.key == bindparam("b_key"), _RUNNERS.c.version == bindparam("b_version"))
+              .values(**{name: _parameter(_RUNNERS, name, "r__") for name in save.runner if name != "key"},
                       version=_RUNNERS.c.version + 1)
               .returning(_RUNNERS.c.key)
               .cte("saved_runner"))
     writes: list[CTE] = []
     if save.dialogue is not None:
-        upsert = pg_insert(_DIALOGUES).from_select(list(save.dialogue), _gated(_DIALOGUES, save.dialogue, runner))
+        names = list(save.dialogue)
+        upsert = pg_insert(_DIALOGUES).from_select(names, _gated(_DIALOGUES, names, "d__", runner))
         upsert = upsert.on_conflict_do_update(
             index_elements=[_DIALOGUES.c.runner_key],
-            set_={name: upsert.excluded[name] for name in save.dialogue if name != "runner_key"})
+            set_={name: upsert.excluded[name] for name in names if name != "runner_key"})
         writes.append(upsert.cte(f"write_{len(writes)}"))
-    for write in save.history:
+    for index, write in enumerate(save.history):
+        table = write.table
         if isinstance(write, Insert):
-            for row in write.rows:
-                writes.append(insert(write.table).from_select(list(row), _gated(write.table, row, runner))
+            for number, row in enumerate(write.rows):
+                names = list(row)
+                writes.append(insert(table).from_select(names, _gated(table, names, f"w{index}_{number}__", runner))
                               .cte(f"write_{len(writes)}"))
         else:
-            writes.append(update(write.table)
-                          .where(write.table.c.runner_key.in_(select(runner.c.key)), *_matching(write))
-                          .values(**write.values).cte(f"write_{len(writes)}"))
-    saved = db.connection().scalar(select(func.count()).select_from(runner).add_cte(*writes))
-    if saved != 1:
-        raise ConcurrentUpdate(save.key)
-    return save.version + 1
+            writes.append(update(table)
+                          .where(table.c.runner_key.in_(select(runner.c.key)),
+                                 *(table.c[name] == _parameter(table, name, f"w{index}_m__") for name in write.match))
+                          .values(**{name: _parameter(table, name, f"w{index}_v__") for name in write.values})
+                          .cte(f"write_{len(writes)}"))
+    return select(func.count()).select_from(runner).add_cte(*writes)
 
 
-def _gated(table: Table, row: Columns, runner: CTE):
+def _parameter(table: Table, name: str, prefix: str) -> BindParameter[Any]:
+    return bindparam(f"{prefix}{name}", type_=table.c[name].type)
+
+
+def _gated(table: Table, names: list[str], prefix: str, runner: CTE) -> Select[Any]:
     """SELECT the row's values FROM the runner's UPDATE: one row if the version check passed, else none."""
-    return select(*(literal(value, type_=table.c[name].type) for name, value in row.items())).select_from(runner)
+    return select(*(_parameter(table, name, prefix) for name in names)).select_from(runner)
 
 
 def _matching(write: Change) -> list[Any]:

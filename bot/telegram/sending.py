@@ -27,6 +27,7 @@ from bot.telegram.faults import (
 )
 from bot.reminders.timers import EditBudget
 from bot.telegram.keyboards import inline_keyboard
+from bot.telegram.pacing import together
 from bot.text import split_text as split_lines
 from core.replies import Reply
 
@@ -88,6 +89,8 @@ class ReplySender:
         """
         outbox = _Outbox(self.bot, chat_id, self.retry, patient=retry_first_call, pacing=self._pacing,
                          edit_budget=self.edit_budget)
+        if not self._pacing:  # a reply (reminders carry REMINDER): its first message says how many follow
+            outbox.together = sum(1 for r in replies if not (r.notice and pressed is not None))
         for reply in replies:
             if reply.notice and pressed is not None:
                 continue  # shown as the press's toast by `answer`
@@ -113,13 +116,18 @@ class _Outbox:
     pacing: dict[str, Any]
     edit_budget: EditBudget | None = None
     timers: list[tuple[str, str]] = field(default_factory=list)  # live timer messages posted
+    together: int = 0  # messages this reply sends, told to the pacer with the first (pacing.together)
 
     def _edited(self) -> None:
         if self.edit_budget is not None:
             self.edit_budget.spend(str(self.chat_id))
 
     async def _call(self, call: partial[Any]) -> Any:
-        call = partial(call, **self.pacing)
+        if self.together > 1:
+            call = partial(call, rate_limit_args=together(self.together))
+        else:
+            call = partial(call, **self.pacing)
+        self.together = 0
         result = await call_with_retries(call, self.retry if self.patient else self.retry.without_retries())
         self.patient = True
         return result

@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest_asyncio
+from sqlalchemy import text
 
 from bot.reminders.shared_limiter import BATCH, HEADROOM_S, LATE_SLOT_S, SharedPacer, bucket_name
 from bot.storage.database import make_session_factory
@@ -65,3 +66,39 @@ def test_the_bucket_names_the_token_only_by_its_hash() -> None:
     name = bucket_name("telegram", "123456:secret-token")
     assert name.startswith("telegram:") and "secret" not in name and "123456" not in name
     assert name != bucket_name("telegram", "654321:other-token")
+
+
+async def next_slot(database: DatabaseUnderTest, pacer: SharedPacer) -> float:
+    """Seconds from now to the row's next free slot (the database's clock)."""
+    async with database.engine.connect() as connection:
+        return float((await connection.execute(text(
+            "SELECT extract(epoch FROM next_slot - clock_timestamp()) FROM send_pace WHERE bucket = :bucket"),
+            {"bucket": pacer.bucket})).scalar_one())
+
+
+async def test_a_reply_of_three_messages_reserves_its_slots_in_one_round_trip(postgres: DatabaseUnderTest) -> None:
+    async with pacers(postgres, 1) as (pacer,):
+        sent: list[float] = []
+        await pacer.acquire("runner", urgent=True, together=3)
+        sent.append(time.monotonic())
+        reserved = await next_slot(postgres, pacer)  # three slots ahead of the first send
+        for _ in range(2):  # the reply's edit and next question: slots kept for this chat
+            await pacer.acquire("runner", urgent=True)
+            sent.append(time.monotonic())
+        later = await next_slot(postgres, pacer)
+        await pacer.acquire("runner", urgent=True)  # the next reply: the row moves on again
+        after_next_reply = await next_slot(postgres, pacer)
+    elapsed = sent[-1] - sent[0]
+    assert reserved >= 1.5 / RATE  # the row moved three slots on at the first message (two still ahead)
+    assert later <= reserved  # the kept slots were used without touching the row
+    assert after_next_reply > later - 0.01  # and a new reply reserved anew
+    assert elapsed >= 2 / RATE * 0.9  # still one slot per message: spaced at the rate
+
+
+async def test_a_kept_slot_reached_too_late_is_given_up_for_a_new_one(postgres: DatabaseUnderTest) -> None:
+    async with pacers(postgres, 1) as (pacer,):
+        await pacer.acquire("runner", urgent=True, together=2)
+        await asyncio.sleep(LATE_SLOT_S + 0.2)  # the reply's second message comes late
+        before = await next_slot(postgres, pacer)
+        await pacer.acquire("runner", urgent=True)
+        assert await next_slot(postgres, pacer) > before  # it took a fresh slot from the row

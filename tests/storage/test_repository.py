@@ -422,6 +422,26 @@ async def test_saves_chain_when_each_starts_from_the_returned_version(
 
 
 @pytest.mark.asyncio
+async def test_saves_of_the_same_shape_keep_their_own_values(database: DatabaseUnderTest,
+                                                             store: SqlRunnerStore) -> None:
+    """PostgreSQL keeps one statement per shape of save: the values are each save's own."""
+    runners = [new_runner(f"telegram:{n}", name=f"Runner {n}") for n in range(3)]
+    for n, runner in enumerate(runners):  # the same writes each time: a dialogue step and a new session
+        before = await saved(store, Snapshot(runner=runner))
+        session = Session(number=1, started_at=at(n), local_date=date(2025, 3, 30),
+                          results=(result(1, pain=n, minutes=n),))
+        await store.save(before, replace(before, dialogue=Dialogue(step=n + 1),
+                                         history=History(sessions=(session,))))
+    fresh = SqlRunnerStore(database.session_factory)  # read back from the rows, not the cache
+    for n, runner in enumerate(runners):
+        loaded = await fresh.load(runner.key)
+        assert loaded is not None
+        assert (loaded.runner.name, loaded.dialogue.step) == (f"Runner {n}", n + 1)
+        assert [r.pain for s in loaded.history.sessions for r in s.results] == [n]
+        assert loaded.history.sessions[0].started_at == at(n)
+
+
+@pytest.mark.asyncio
 async def test_racing_saves_from_the_same_before_let_exactly_one_win(store: SqlRunnerStore) -> None:
     before = await saved(store, FULL_SNAPSHOT)
     contenders = [replace(before, dialogue=Dialogue(state=f"contender {n}")) for n in range(4)]
