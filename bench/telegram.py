@@ -183,8 +183,8 @@ def script_call(method: str, params: Json) -> Json:
     if isinstance(markup, str):
         markup = json.loads(markup)
     rows = (markup or {}).get("inline_keyboard", [])
-    return {"method": method, "text": params.get("text", params.get("caption")),
-            "buttons": [[[b["text"], len(b.get("callback_data", ""))] for b in row] for row in rows] if markup else None}
+    buttons = [[[b["text"], len(b.get("callback_data", ""))] for b in row] for row in rows] if markup else None
+    return {"method": method, "text": params.get("text", params.get("caption")), "buttons": buttons}
 
 
 # ---- child processes --------------------------------------------------------------------------
@@ -267,7 +267,8 @@ def next_press(message: Json) -> tuple[str, str] | None:
             return kind, buttons[label]
     if START_BUTTON in buttons or not buttons:
         return None
-    raise LookupError(f"no pain score, Done or effort button under {message.get('text', message.get('caption', ''))[:60]!r}")
+    text = message.get("text", message.get("caption", ""))
+    raise LookupError(f"no pain score, Done or effort button under {text[:60]!r}")
 
 
 @dataclass
@@ -389,17 +390,15 @@ class Contestant:
 
 async def measure(contestants: list[Contestant], load: str, chats: list[int], presses: int) -> None:
     """The bots take turns round by round (a session each), so a change in the machine's load hits all alike."""
-    messages = [await c.prepare(chats) for c in contestants]
-    first = True
+    messages = [await c.prepare(chats) for c in contestants]  # each at the start of a session
     while any(c.pressed(load) < presses for c in contestants):
         for position, contestant in enumerate(contestants):
             left = presses - contestant.pressed(load)
             if left <= 0:
                 continue
-            if not first:
+            if contestant.pressed(load):  # its last round ended its session: the next day's
                 messages[position] = await contestant.next_round(messages[position])
             messages[position] = await contestant.timed_round(load, chats, messages[position], left)
-        first = False
 
 
 # ---- contestants ------------------------------------------------------------------------------

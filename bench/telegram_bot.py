@@ -24,6 +24,8 @@ from pathlib import Path
 
 CHECK_IN, DONE, EFFORT = "check-in", "done", "effort"  # the bare bot's callback data, one per kind of press
 PAIN_BUTTON, DONE_BUTTON, EFFORT_BUTTON = "0", "Done ✓", "Just right"  # what the bench's runners tap
+# (bench/telegram.py names the same kinds and labels: this file runs on other revisions' code and
+# imports only what every revision has, never the bench itself)
 UNLIMITED_RATE = 100_000.0  # messages per second: the pacer runs, but never holds a reply back
 
 

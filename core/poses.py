@@ -42,6 +42,14 @@ SPLIT_STANCE_HEEL_UP_HAND_ON_WALL = Pose("Split stance, heel up", Leg(45, 45.5, 
                                          hands=Hands.NEAR, heel_up=True, far_foot_down=True)
 SPLIT_STANCE_HEEL_UP = Pose("Split stance, heel up", Leg(45, 45.5, 20.5), heel_lift=25, other=Leg(-15, 26, 17),
                             arm=BY_THE_SIDES, heel_up=True, far_foot_down=True)
+SPLIT_KNEE_DRIVE = (  # the split squat's level 5 movement (level 7: the same with a backpack)
+    Pose("Split stance", Leg(45, 45.5, 20.5), heel_lift=25, other=Leg(-15, 26, 17), arm=BY_THE_SIDES,
+         heel_up=True, far_foot_down=True),
+    Pose("Lowest point", Leg(84.5, 102, 3.5), heel_lift=25, other=Leg(11.5, 96, -10.5), arm=BY_THE_SIDES,
+         heel_up=True, far_foot_down=True),
+    Pose("Knee drive, hold 1 s", Leg(0, 0, 31.5), heel_lift=35, other=Leg(95, 95, 15), arm=Arm(55, 80),
+         far_arm=Arm(-35, 80), heel_up=True),
+)
 BRIDGE_HEELS_UP_FIRST = Pose("Heels up first", Leg(77.5, 137, 52), heel_lift=22, arm=Arm(-4.5, 0), neck=3.5,
                              heel_up=True, lying=True, hips_down=True)
 
@@ -140,27 +148,13 @@ LEVEL_POSES: tuple[LevelPoses, ...] = (
         Pose("Lowest point, pause 2 s", Leg(91, 109.5, 2.5), heel_lift=25, other=Leg(12.5, 103.5, -15),
              arm=BY_THE_SIDES, heel_up=True, far_foot_down=True),
     )),
-    LevelPoses("split", 5, (
-        Pose("Split stance", Leg(45, 45.5, 20.5), heel_lift=25, other=Leg(-15, 26, 17), arm=BY_THE_SIDES,
-             heel_up=True, far_foot_down=True),
-        Pose("Lowest point", Leg(84.5, 102, 3.5), heel_lift=25, other=Leg(11.5, 96, -10.5), arm=BY_THE_SIDES,
-             heel_up=True, far_foot_down=True),
-        Pose("Knee drive, hold 1 s", Leg(0, 0, 31.5), heel_lift=35, other=Leg(95, 95, 15), arm=Arm(55, 80),
-             far_arm=Arm(-35, 80), heel_up=True),
-    )),
+    LevelPoses("split", 5, SPLIT_KNEE_DRIVE),
     LevelPoses("split", 6, (
         SPLIT_STANCE_HEEL_UP,
         Pose("Backpack on, go low", Leg(91, 109.5, 2.5), heel_lift=25, other=Leg(12.5, 103.5, -15),
              arm=BY_THE_SIDES, heel_up=True, far_foot_down=True),
     ), load=True),
-    LevelPoses("split", 7, (
-        Pose("Split stance", Leg(45, 45.5, 20.5), heel_lift=25, other=Leg(-15, 26, 17), arm=BY_THE_SIDES,
-             heel_up=True, far_foot_down=True),
-        Pose("Lowest point", Leg(84.5, 102, 3.5), heel_lift=25, other=Leg(11.5, 96, -10.5), arm=BY_THE_SIDES,
-             heel_up=True, far_foot_down=True),
-        Pose("Knee drive, hold 1 s", Leg(0, 0, 31.5), heel_lift=35, other=Leg(95, 95, 15), arm=Arm(55, 80),
-             far_arm=Arm(-35, 80), heel_up=True),
-    ), load=True),
+    LevelPoses("split", 7, SPLIT_KNEE_DRIVE, load=True),  # level 5's movement with a backpack
     LevelPoses("hinge", 1, (
         Pose("Up on your toes", Leg(-4.5, 5, 18.5), heel_lift=30, arm=Arm(-40, 112, 0.58), heel_up=True),
         Pose("Hinge to 45°, heels up", Leg(59, 20, 24), heel_lift=30, arm=Arm(-40, 112, 0.58), heel_up=True),

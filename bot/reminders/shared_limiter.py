@@ -94,18 +94,16 @@ class SharedPacer:
                 async with self._handing_out:  # in order; each waiter takes the next reserved slot
                     slot = await self._next_reminder_slot()
                 await _sleep_until(slot)
-                if time.monotonic() - slot <= LATE_SLOT_S:
+                if _in_time(slot):
                     return
         finally:
             self._reminders_waiting -= 1
 
     async def _next_reminder_slot(self) -> float:
         while True:
-            now = time.monotonic()
-            while self._slots and self._slots[0] < now - LATE_SLOT_S:
-                self._slots.popleft()
-            if self._slots:
-                return self._slots.popleft()
+            slot = _take_in_time(self._slots)
+            if slot is not None:
+                return slot
             wanted = min(self._batch, max(1, self._reminders_waiting))
             first, ran_at = await self._reserve_if_room(wanted)
             if first is None:
@@ -114,14 +112,12 @@ class SharedPacer:
 
     async def _reply_slot(self, chat_id: str, together: int) -> float:
         """A slot kept for this chat by its reply's first message, or `together` new ones."""
-        kept = self._replies.get(chat_id)
-        while kept:
-            slot = kept.popleft()
-            if time.monotonic() - slot <= LATE_SLOT_S:
-                if not kept:
-                    del self._replies[chat_id]
-                return slot
-        self._replies.pop(chat_id, None)
+        kept = self._replies.pop(chat_id, deque())
+        slot = _take_in_time(kept)
+        if slot is not None:
+            if kept:
+                self._replies[chat_id] = kept
+            return slot
         slots = await self._reserve_urgent(max(1, together))
         if len(slots) > 1:
             self._replies[chat_id] = deque(slots[1:])
@@ -154,6 +150,18 @@ class SharedPacer:
             async with single_statements(self._sessions) as db:
                 await db.execute(_ENSURE, {"bucket": self.bucket})
             self._ready = True
+
+
+def _in_time(slot: float) -> bool:
+    """A slot reached at most LATE_SLOT_S after its time may still be used."""
+    return time.monotonic() - slot <= LATE_SLOT_S
+
+
+def _take_in_time(slots: deque[float]) -> float | None:
+    """The first slot of `slots` still in time (the late ones before it are dropped), or None."""
+    while slots and not _in_time(slots[0]):
+        slots.popleft()
+    return slots.popleft() if slots else None
 
 
 def _midway(asked_at: float) -> float:

@@ -14,7 +14,7 @@ only needs its place in mapping.py and tables.py.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +28,7 @@ from core.ports import ConcurrentUpdate
 Columns = dict[str, Any]
 STATEMENTS_KEPT = 256  # save shapes whose statement is kept (a few dozen occur)
 _RUNNERS, _DIALOGUES = RunnerRow.__table__, DialogueRow.__table__
+_RUNNER_PREFIX, _DIALOGUE_PREFIX = "r__", "d__"  # the one-statement save's parameter names (see _groups)
 _UPDATE_RUNNER = (update(_RUNNERS)
                   .where(_RUNNERS.c.key == bindparam("b_key"), _RUNNERS.c.version == bindparam("b_version"))
                   .values(version=_RUNNERS.c.version + 1))
@@ -87,7 +88,7 @@ def write_history(db: Session, key: str, history: tuple[Insert | Change, ...]) -
             connection.execute(insert(write.table), list(write.rows))
         else:
             connection.execute(update(write.table).where(write.table.c.runner_key == key, *_matching(write))
-                       .values(**write.values))
+                               .values(**write.values))
 
 
 class OneStatementSaves:
@@ -121,39 +122,57 @@ class OneStatementSaves:
 
 
 def _shape(save: Save) -> Hashable:
-    history = tuple((write.table.name, tuple(tuple(row) for row in write.rows)) if isinstance(write, Insert)
-                    else (write.table.name, tuple(write.match), tuple(write.values)) for write in save.history)
-    return tuple(save.runner), None if save.dialogue is None else tuple(save.dialogue), history
+    """What the statement depends on: each group's parameter names, and the tables written."""
+    return (tuple((prefix, tuple(columns)) for prefix, columns in _groups(save)),
+            tuple(write.table.name for write in save.history))
 
 
 def _parameters(save: Save) -> dict[str, Any]:
     """The values of `_one_statement`'s parameters, named as it names them."""
     values = {"b_key": save.key, "b_version": save.version}
-    values.update({f"r__{name}": value for name, value in save.runner.items() if name != "key"})
+    for prefix, columns in _groups(save):
+        values.update({f"{prefix}{name}": value for name, value in columns.items()})
+    return values
+
+
+def _groups(save: Save) -> Iterator[tuple[str, Columns]]:
+    """Each group of the save's values, with the prefix its parameters carry in `_one_statement`."""
+    yield _RUNNER_PREFIX, {name: value for name, value in save.runner.items() if name != "key"}
     if save.dialogue is not None:
-        values.update({f"d__{name}": value for name, value in save.dialogue.items()})
+        yield _DIALOGUE_PREFIX, save.dialogue
     for index, write in enumerate(save.history):
         if isinstance(write, Insert):
             for number, row in enumerate(write.rows):
-                values.update({f"w{index}_{number}__{name}": value for name, value in row.items()})
+                yield _row_prefix(index, number), row
         else:
-            values.update({f"w{index}_m__{name}": value for name, value in write.match.items()})
-            values.update({f"w{index}_v__{name}": value for name, value in write.values.items()})
-    return values
+            yield _match_prefix(index), write.match
+            yield _values_prefix(index), write.values
+
+
+def _row_prefix(index: int, number: int) -> str:
+    return f"w{index}_{number}__"
+
+
+def _match_prefix(index: int) -> str:
+    return f"w{index}_m__"
+
+
+def _values_prefix(index: int) -> str:
+    return f"w{index}_v__"
 
 
 def _one_statement(save: Save) -> Select[Any]:
     """Every write chained on the runner's versioned UPDATE (WITH ... RETURNING), values as parameters."""
     runner = (update(_RUNNERS)
               .where(_RUNNERS.c.key == bindparam("b_key"), _RUNNERS.c.version == bindparam("b_version"))
-              .values(**{name: _parameter(_RUNNERS, name, "r__") for name in save.runner if name != "key"},
+              .values(**{name: _parameter(_RUNNERS, name, _RUNNER_PREFIX) for name in save.runner if name != "key"},
                       version=_RUNNERS.c.version + 1)
               .returning(_RUNNERS.c.key)
               .cte("saved_runner"))
     writes: list[CTE] = []
     if save.dialogue is not None:
         names = list(save.dialogue)
-        upsert = pg_insert(_DIALOGUES).from_select(names, _gated(_DIALOGUES, names, "d__", runner))
+        upsert = pg_insert(_DIALOGUES).from_select(names, _gated(_DIALOGUES, names, _DIALOGUE_PREFIX, runner))
         upsert = upsert.on_conflict_do_update(
             index_elements=[_DIALOGUES.c.runner_key],
             set_={name: upsert.excluded[name] for name in names if name != "runner_key"})
@@ -163,13 +182,14 @@ def _one_statement(save: Save) -> Select[Any]:
         if isinstance(write, Insert):
             for number, row in enumerate(write.rows):
                 names = list(row)
-                writes.append(insert(table).from_select(names, _gated(table, names, f"w{index}_{number}__", runner))
-                              .cte(f"write_{len(writes)}"))
+                gated = _gated(table, names, _row_prefix(index, number), runner)
+                writes.append(insert(table).from_select(names, gated).cte(f"write_{len(writes)}"))
         else:
             writes.append(update(table)
                           .where(table.c.runner_key.in_(select(runner.c.key)),
-                                 *(table.c[name] == _parameter(table, name, f"w{index}_m__") for name in write.match))
-                          .values(**{name: _parameter(table, name, f"w{index}_v__") for name in write.values})
+                                 *(table.c[name] == _parameter(table, name, _match_prefix(index))
+                                   for name in write.match))
+                          .values(**{name: _parameter(table, name, _values_prefix(index)) for name in write.values})
                           .cte(f"write_{len(writes)}"))
     return select(func.count()).select_from(runner).add_cte(*writes)
 

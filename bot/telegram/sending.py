@@ -89,11 +89,10 @@ class ReplySender:
         """
         outbox = _Outbox(self.bot, chat_id, self.retry, patient=retry_first_call, pacing=self._pacing,
                          edit_budget=self.edit_budget)
+        shown = [r for r in replies if not (r.notice and pressed is not None)]  # notices: the press's toast
         if not self._pacing:  # a reply (reminders carry REMINDER): its first message says how many follow
-            outbox.together = sum(1 for r in replies if not (r.notice and pressed is not None))
-        for reply in replies:
-            if reply.notice and pressed is not None:
-                continue  # shown as the press's toast by `answer`
+            outbox.together = len(shown)
+        for reply in shown:
             if reply.edit and pressed is not None:
                 pressed = await outbox.edit(pressed, reply)
             elif reply.replaces:
