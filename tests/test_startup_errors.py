@@ -16,6 +16,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -50,6 +51,12 @@ def telegram_unreachable(at: Places) -> tuple[dict[str, str], str]:
             f"Can't reach {at.closed}: check the network")
 
 
+def telegram_failing_after_get_me(at: Places) -> tuple[dict[str, str], str]:
+    at.tg.fail_next("deleteWebhook", 502, count=100)  # PTB's call before polling, retried a few times
+    return ({"TELEGRAM_TOKEN": at.tg.token, "TELEGRAM_API_URL": at.tg.url},
+            f"Can't reach {urlsplit(at.tg.url).netloc}: check the network")
+
+
 def discord_wrong_token(at: Places) -> tuple[dict[str, str], str]:
     return ({"DISCORD_TOKEN": DISCORD_SECRET, "DISCORD_API_URL": at.dc.api_url,
              "DISCORD_GATEWAY_URL": at.dc.gateway_url},
@@ -71,6 +78,7 @@ def closed_port() -> str:
 @pytest.mark.parametrize("case", [
     pytest.param(telegram_wrong_token, id="telegram-wrong-token"),
     pytest.param(telegram_unreachable, id="telegram-no-network"),
+    pytest.param(telegram_failing_after_get_me, id="telegram-failing-after-getMe"),
     pytest.param(discord_wrong_token, id="discord-wrong-token"),
     pytest.param(discord_unreachable, id="discord-no-network"),
 ])

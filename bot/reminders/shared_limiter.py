@@ -31,7 +31,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.reminders.limiter import ChatPacing
-from bot.storage.database import single_statements
+from bot.storage.database import autocommit, one_statement
 
 HEADROOM_S = 0.15  # reminders reserve only while the queue of reserved slots is shorter than this
 BATCH = 4  # reminder slots per round trip at most (4 at 27/s: 0.15 s of sending)
@@ -72,7 +72,7 @@ class SharedPacer:
             raise ValueError("rate must be positive")
         self.rate = rate
         self.bucket = bucket
-        self._sessions = sessions
+        self._engine = autocommit(sessions)
         self._gap = 1.0 / rate
         self._headroom = headroom
         self._batch = batch
@@ -126,8 +126,7 @@ class SharedPacer:
     async def _reserve_urgent(self, count: int) -> list[float]:
         await self._ensure_row()
         asked_at = time.monotonic()
-        async with single_statements(self._sessions) as db:
-            first = await db.scalar(_RESERVE_URGENT, {"bucket": self.bucket, "span": count * self._gap})
+        first = await one_statement(self._engine, _RESERVE_URGENT, {"bucket": self.bucket, "span": count * self._gap})
         start = _midway(asked_at) + float(first)
         return [start + n * self._gap for n in range(count)]
 
@@ -136,19 +135,17 @@ class SharedPacer:
         waiting for room."""
         await self._ensure_row()
         asked_at = time.monotonic()
-        async with single_statements(self._sessions) as db:
-            first = await db.scalar(_RESERVE_IF_ROOM, {"bucket": self.bucket, "span": count * self._gap,
-                                                       "headroom": self._headroom, "lead": LEAD_S})
-            if first is not None:
-                return float(first), _midway(asked_at)
-            until_room = await db.scalar(_UNTIL_ROOM, {"bucket": self.bucket, "headroom": self._headroom})
+        first = await one_statement(self._engine, _RESERVE_IF_ROOM, {
+            "bucket": self.bucket, "span": count * self._gap, "headroom": self._headroom, "lead": LEAD_S})
+        if first is not None:
+            return float(first), _midway(asked_at)
+        until_room = await one_statement(self._engine, _UNTIL_ROOM, {"bucket": self.bucket, "headroom": self._headroom})
         await asyncio.sleep(min(1.0, max(float(until_room or 0.0), self._gap)))
         return None, asked_at
 
     async def _ensure_row(self) -> None:
         if not self._ready:
-            async with single_statements(self._sessions) as db:
-                await db.execute(_ENSURE, {"bucket": self.bucket})
+            await one_statement(self._engine, _ENSURE, {"bucket": self.bucket})
             self._ready = True
 
 

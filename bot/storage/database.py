@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine, create_engine, event, insert, select, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.sql import Executable
+from sqlalchemy.util import greenlet_spawn
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -144,6 +146,27 @@ async def single_statements(sessions: async_sessionmaker[AsyncSession]) -> Async
     async with sessions() as db:
         await db.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
         yield db
+
+
+def autocommit(sessions: async_sessionmaker[AsyncSession]) -> Engine:
+    """The sessions' engine, seen synchronously, each statement committing on its own (`one_statement`)."""
+    return sessions.kw["bind"].sync_engine.execution_options(isolation_level="AUTOCOMMIT")
+
+
+async def one_statement(engine: Engine, statement: Executable, params: dict[str, Any]) -> Any:
+    """One statement on `autocommit`'s engine: the first column of its first row (None without rows).
+
+    A connection from the pool, the statement and the connection's return run in one greenlet:
+    single_statements' AsyncSession cost three greenlet switches and more CPU than the
+    statement itself (measured on the shared pace row: 0.57 ms against 0.3 ms).
+    """
+    return await greenlet_spawn(_scalar, engine, statement, params)
+
+
+def _scalar(engine: Engine, statement: Executable, params: dict[str, Any]) -> Any:
+    with engine.connect() as connection:
+        result = connection.execute(statement, params)
+        return result.scalar() if result.returns_rows else None
 
 
 def alembic_config() -> Config:

@@ -47,7 +47,7 @@ from bot.storage.faults import is_busy
 from bot.telegram.delivery import PLATFORM
 from bot.telegram.faults import RetryPolicy, call_with_retries, describe, is_gone
 from bot.telegram.keyboards import private_chat_keyboard
-from bot.telegram.logs import MASK, protect_token
+from bot.telegram.logs import MASK, one_line_start_failures, protect_token
 from bot.telegram.ordering import PerChatOrder
 from bot.telegram.pacing import PacedRequests
 from bot.telegram.sending import PressedMessage, ReplySender, toast_text
@@ -80,6 +80,10 @@ COMMANDS: tuple[tuple[str, str], ...] = (  # Telegram's command menu, in this or
 # Nothing else is handled, so nothing else is fetched. my_chat_member: blocked / unblocked.
 ALLOWED_UPDATES = ("message", "callback_query", "my_chat_member")
 POLL_TIMEOUT_S = 30  # long polling: Telegram holds each getUpdates open this long when idle
+# Before polling, PTB clears any webhook (deleteWebhook). getMe has just answered, so a failure
+# here is a passing hiccup (a slow moment, a 5xx): retried this many times, a second apart,
+# before the start is given up with the one-line error getMe's failure gives.
+BOOTSTRAP_RETRIES = 3
 
 IN_GROUPS = ("Hi! I coach one runner at a time in a private chat, so your answers and pain scores "
              "stay between us. Tap below to start there. 👟")
@@ -281,6 +285,7 @@ def build_application(coach: Coach, settings: Settings, *, retry: RetryPolicy | 
         raise ValueError("TELEGRAM_TOKEN is not set")
     token = settings.telegram_token.get_secret_value()
     protect_token(token)
+    one_line_start_failures()
     retry = retry or RetryPolicy()
     metrics = metrics or Metrics()
     pacer = pacer or RateLimiter(TELEGRAM_RATE, TELEGRAM_PER_CHAT_GAP, TELEGRAM_PER_CHAT_BURST)
@@ -318,9 +323,12 @@ async def _initialize(application: Application, settings: Settings) -> None:
         raise StartupError("Telegram rejected the token: check TELEGRAM_TOKEN in .env "
                            "(@BotFather shows it again with /token)") from None
     except NetworkError as error:  # TimedOut is one too; InvalidToken is caught above
-        detail = describe(error).replace(application.bot.token, MASK)
-        raise StartupError(f"Can't reach {host_of(settings.telegram_api_url)}: check the network "
-                           f"({detail})") from None
+        raise _unreachable(application, settings, error) from None
+
+
+def _unreachable(application: Application, settings: Settings, error: NetworkError) -> StartupError:
+    detail = describe(error).replace(application.bot.token, MASK)
+    return StartupError(f"Can't reach {host_of(settings.telegram_api_url)}: check the network ({detail})")
 
 
 async def run_telegram(application: Application, settings: Settings, stop: asyncio.Event,
@@ -345,7 +353,7 @@ async def run_telegram(application: Application, settings: Settings, stop: async
             _running(application, "webhook", started)
             await stop.wait()
         else:
-            await _poll_while_alone(application, engine, stop, started)
+            await _poll_while_alone(application, settings, engine, stop, started)
     finally:
         if application.updater is not None and application.updater.running:
             await application.updater.stop()
@@ -375,8 +383,8 @@ def _running(application: Application, how: str, started: asyncio.Event | None) 
         started.set()
 
 
-async def _poll_while_alone(application: Application, engine: AsyncEngine | None, stop: asyncio.Event,
-                            started: asyncio.Event | None) -> None:
+async def _poll_while_alone(application: Application, settings: Settings, engine: AsyncEngine | None,
+                            stop: asyncio.Event, started: asyncio.Event | None) -> None:
     """Long-poll while this process alone holds the poller's lock: two pollers would fight (409)."""
     updater = application.updater
     assert updater is not None, "ApplicationBuilder makes an Updater by default"
@@ -387,8 +395,11 @@ async def _poll_while_alone(application: Application, engine: AsyncEngine | None
         async with holding as hold:
             if hold is None:
                 return  # stopped while standing by
-            await updater.start_polling(poll_interval=0.0, timeout=POLL_TIMEOUT_S,
-                                        allowed_updates=ALLOWED_UPDATES)
+            try:
+                await updater.start_polling(poll_interval=0.0, timeout=POLL_TIMEOUT_S,
+                                            allowed_updates=ALLOWED_UPDATES, bootstrap_retries=BOOTSTRAP_RETRIES)
+            except NetworkError as error:
+                raise _unreachable(application, settings, error) from None
             _running(application, "polling", started)
             stopping, lost = asyncio.create_task(stop.wait()), asyncio.create_task(hold.lost.wait())
             await asyncio.wait({stopping, lost}, return_when=asyncio.FIRST_COMPLETED)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 
 MASK = "[telegram-token]"
+PTB_LOOP_LOGGER = "telegram.ext"  # PTB's network retry loops log here
+BOOTSTRAP = "Network Retry Loop (Bootstrap"  # how PTB's record starts when it gives up before polling
 NOISY_URL_LOGGERS = ("httpx",)  # log full request URLs (with the token) at INFO
 
 
@@ -48,3 +50,17 @@ def protect_token(token: str) -> None:
     for handler in logging.getLogger().handlers:
         if not any(isinstance(f, TokenRedactor) and f.token == token for f in handler.filters):
             handler.addFilter(TokenRedactor(token))
+
+
+class BootstrapGiveUp(logging.Filter):
+    """Drops PTB's traceback for giving up before polling: run_telegram reports that in one line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and record.getMessage().startswith(BOOTSTRAP))
+
+
+def one_line_start_failures() -> None:
+    """Install BootstrapGiveUp on PTB's loop logger (once)."""
+    logger = logging.getLogger(PTB_LOOP_LOGGER)
+    if not any(isinstance(f, BootstrapGiveUp) for f in logger.filters):
+        logger.addFilter(BootstrapGiveUp())

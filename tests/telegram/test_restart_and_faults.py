@@ -76,6 +76,21 @@ async def test_a_transient_fault_is_retried_and_the_score_is_kept(
     assert await pains(app) == [1, 0]
 
 
+@pytest.mark.parametrize("hiccup", [
+    pytest.param(lambda tg: tg.fail_next("deleteWebhook", 502, count=2), id="502 twice"),
+    pytest.param(lambda tg: tg.stall_next("deleteWebhook", 3.0), id="stalled past the call timeout"),
+])
+async def test_a_hiccup_while_starting_to_poll_is_retried(hiccup: Fault, app: App, tg: FakeTelegram,
+                                                          chat: TelegramChat) -> None:
+    """getMe answered, then clearing the webhook before polling failed: the bot starts anyway."""
+    await onboard_directly(app)
+    hiccup(tg)
+    async with running_bot(app.coach, tg, retry=IMPATIENT):
+        await start_session(chat)
+        await chat.press("Done", "how hard was that")
+    assert tg.calls_of("deleteWebhook")[-1].status == 200  # retried until it worked (a stalled call is never answered)
+
+
 async def test_replies_lost_to_a_long_outage_lose_no_score(app: App, tg: FakeTelegram,
                                                           chat: TelegramChat) -> None:
     await onboard_directly(app)
