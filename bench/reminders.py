@@ -11,8 +11,8 @@ Burst: `--runners` reminders fall due within one minute ("instant": all at one i
 the project's Bot API emulator, which here also enforces Telegram's overall flood limit
 (more than 30 messages in any one second: 429, retry_after=1). Lateness is when the emulator
 received a runner's message minus that runner's session start (the reminder's due_at);
-negative means early. The dispatcher's rows fall due min(early_window, N / rate) seconds
-plus a set-up margin after the seeding, so its early start has room to act.
+negative means early. The dispatcher's rows fall due min(early_window, N / (rate x PACE_ACHIEVED))
+seconds (the early start the dispatcher plans) plus a set-up margin after the seeding, so it has room to act.
 
 Scale: `--scale-runners` runners with their reminder rows for the planner's horizon; each
 design starts in its own process (clean memory): start-up time, resident memory, and the
@@ -52,7 +52,7 @@ from telegram.request import HTTPXRequest
 
 from bot.clock import SystemClock
 from bot.main import open_app
-from bot.reminders.dispatcher import CLAIMED, Dispatcher, DispatcherConfig
+from bot.reminders.dispatcher import CLAIMED, PACE_ACHIEVED, Dispatcher, DispatcherConfig
 from bot.reminders.limiter import TELEGRAM_PER_CHAT_BURST, TELEGRAM_PER_CHAT_GAP, TELEGRAM_RATE, Pacer, RateLimiter
 
 # What the emulator enforces: Telegram's documented ~30 messages/s. The dispatcher's own limiter
@@ -457,7 +457,9 @@ async def one_burst(options: argparse.Namespace, design: str, spread: float) -> 
     """Seed a fresh database, start a fresh emulator, run one design until every reminder settles."""
     count, rate = options.runners, options.rate
     margin = SETUP_SECONDS + count / SEED_ROWS_PER_SECOND
-    head_start = margin + (min(DispatcherConfig().early_window.total_seconds(), count / rate)
+    # Room for the dispatcher's own plan (dispatcher._lookahead): in use, reminders are planned
+    # days ahead, so a burst's early start is never cut short by the rows arriving late.
+    head_start = margin + (min(DispatcherConfig().early_window.total_seconds(), count / (rate * PACE_ACHIEVED))
                            if design == "dispatcher" else 0.0)
     with tempfile.TemporaryDirectory() as folder:
         async with open_database(options.db, Path(folder)) as database:
