@@ -36,6 +36,16 @@ def settings_for(args: argparse.Namespace):
                     telegram_webhook_secret=None, discord_token=None)
 
 
+def set_aside_start_up() -> None:
+    """As `tiptoe run` does once started (revisions that have bot.startup.freeze_start_up): start-up's
+    objects kept out of the cycle collector's scans. The bare bot is tuned alike."""
+    try:
+        from bot.startup import freeze_start_up
+    except ImportError:  # an older revision's `tiptoe run` did not
+        return
+    freeze_start_up()
+
+
 async def serve(application, settings, stop: asyncio.Event, ready: Path) -> None:
     """run_telegram as bot/main.py runs it, until SIGTERM; `ready` is written once it polls."""
     from bot.telegram import run_telegram
@@ -75,7 +85,9 @@ async def run_tiptoe(args: argparse.Namespace, stop: asyncio.Event) -> None:
             pacer = RateLimiter(UNLIMITED_RATE, TELEGRAM_PER_CHAT_GAP, TELEGRAM_PER_CHAT_BURST)
         else:
             pacer = app.pacer("telegram", args.token, UNLIMITED_RATE, TELEGRAM_PER_CHAT_GAP, TELEGRAM_PER_CHAT_BURST)
-        await serve(build_application(app.coach, settings, pacer=pacer), settings, stop, Path(args.ready))
+        application = build_application(app.coach, settings, pacer=pacer)
+        set_aside_start_up()
+        await serve(application, settings, stop, Path(args.ready))
 
 
 async def run_bare(args: argparse.Namespace, stop: asyncio.Event) -> None:
@@ -136,6 +148,7 @@ async def run_bare(args: argparse.Namespace, stop: asyncio.Event) -> None:
                    .media_write_timeout(timeout).concurrent_updates(PerChatOrder()).build())
     application.add_handler(CommandHandler("start", start))
     application.add_handler(CallbackQueryHandler(press))
+    set_aside_start_up()
     async with application:  # PTB's own polling: run_telegram expects Tiptoe's wiring
         await application.start()
         await application.updater.start_polling(timeout=10)

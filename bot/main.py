@@ -30,7 +30,7 @@ from bot.logging_setup import configure_logging, guard_logs
 from bot.metrics import Metrics
 from bot.pictures import LevelPictures
 from bot.settings import Settings, settings_problems
-from bot.startup import StartupError
+from bot.startup import StartupError, freeze_start_up
 from bot.storage.database import app_secret, make_engine, make_session_factory, sqlite_url, upgrade_head
 from bot.storage.links import SqlLinks
 from bot.storage.records import SqlRecords
@@ -302,6 +302,7 @@ async def run(settings: Settings, *, receive_updates: bool = True) -> None:
             if settings.metrics_port is not None:
                 health.serve_on(web, settings.metrics_port)
                 await web.listen(settings.metrics_listen, settings.metrics_port)
+            log.info("start-up done: %d objects set aside from garbage collection", freeze_start_up())
             if receive_updates:
                 dispatcher.start()
                 await asyncio.gather(*(serve(stop) for serve in found.tasks))

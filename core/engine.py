@@ -38,9 +38,17 @@ class Coach:
         self.services = services
 
     async def handle(self, user: UserRef, event: Event) -> tuple[Reply, ...]:
-        """Something the runner did: a command, a press or typed text."""
+        """Something the runner did: a command, a press or typed text.
+
+        A press (the check-in's hot path) first runs on the snapshot the store keeps from this
+        process's last load or save, without asking the database: a save from it checks the
+        stored version anyway, so a stale one fails and the press runs again on what is stored.
+        Any other outcome (nothing to save, an erase, a link) is checked against the store first.
+        Presses only: a typed link code may note a wrong try, which must not count twice.
+        """
+        guess = self.store.cached_for(user) if isinstance(event, Press) else None
         return await self._run(lambda: self.store.load_for(user), event,
-                               lambda stored: self._snapshot_for(user, stored), user)
+                               lambda stored: self._snapshot_for(user, stored), user, guess)
 
     async def due(self, key: str, kind: ReminderKind, local_date: date) -> tuple[Reply, ...]:
         """A reminder fell due for a known runner: what to deliver (nothing if it no longer applies)."""
@@ -103,14 +111,26 @@ class Coach:
 
     async def _run(self, load: Callable[[], Awaitable[Snapshot | None]], event: Event,
                    prepare: Callable[[Snapshot | None], Snapshot | None],
-                   user: UserRef | None = None) -> tuple[Reply, ...]:
-        for _ in range(SAVE_ATTEMPTS):
-            before = await load()
+                   user: UserRef | None = None, guess: Snapshot | None = None) -> tuple[Reply, ...]:
+        """`guess`: a snapshot that may be stale (see handle); trusted only by a versioned save."""
+        stored: Snapshot | None | _Unread = UNREAD
+        for _ in range(SAVE_ATTEMPTS + (guess is not None)):  # a stale guess costs no attempt
+            if guess is not None:
+                before, guess = guess, None
+                trusted = False
+            else:
+                before = await load() if stored is UNREAD else stored
+                stored, trusted = UNREAD, True
             snapshot = prepare(before)
             if snapshot is None:
                 return ()
             turn = Turn(snapshot, self.clock.now(), self.services, pressed=isinstance(event, Press), user=user)
             await dispatch(turn, event)
+            if not trusted and not _plain_save(turn, before):
+                stored = await load()
+                if stored is not before:  # the guess was stale: run again on what is stored
+                    continue
+                stored = UNREAD
             if turn.erase:
                 await self.store.delete(snapshot.runner.key)
                 # The last line says it is done; adapters drop any files they keep for this person.
@@ -173,3 +193,15 @@ class Coach:
                                          if (link.platform, link.external_id) == (user.platform, user.external_id)
                                          else link for link in runner.links))
         return replace(stored, runner=runner)
+
+
+class _Unread:
+    """No snapshot read ahead for the next attempt."""
+
+
+UNREAD = _Unread()
+
+
+def _plain_save(turn: Turn, before: Snapshot) -> bool:
+    """Whether the turn ends in a versioned save and nothing else (what a stale guess cannot get past)."""
+    return not turn.erase and turn.link_change is None and turn.snapshot != before

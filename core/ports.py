@@ -35,6 +35,12 @@ class RunnerStore(Protocol):
     async def key_for(self, user: UserRef) -> str:
         """The key of the runner this identity belongs to: its own key unless it is linked."""
 
+    def cached_for(self, user: UserRef) -> Snapshot | None:
+        """What `load_for` last gave this process for this identity (or a save made of it), without
+        asking the database: it may be stale. None if nothing is kept. Every store change that
+        could make it wrong (a save, a link, an erase) moves the stored version on, so a save
+        from it fails with ConcurrentUpdate rather than write over a newer state."""
+
     async def save(self, before: Snapshot | None, after: Snapshot) -> int:
         """Persist what changed from `before` to `after` in one transaction.
 

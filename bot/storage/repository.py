@@ -92,6 +92,7 @@ class SqlRunnerStore:
         self._units = UnitsOfWork(session_factory)
         self._planner = planner  # keeps reminder rows in step, in the same transaction
         self._cache: OrderedDict[str, Snapshot] = OrderedDict()
+        self._keys: OrderedDict[tuple[str, str], str] = OrderedDict()  # identity -> runner key, as last loaded
         self._cache_size = cache_size
         bind = session_factory.kw.get("bind")
         self._one_statement = (OneStatementSaves() if bind is not None and bind.dialect.name == "postgresql"
@@ -117,9 +118,15 @@ class SqlRunnerStore:
     async def load_for(self, user: UserRef) -> Snapshot | None:
         """The snapshot of the runner this identity belongs to; one query when it is cached."""
         found = await self._units.read(_load_for, identity_params(user), self._cached_version)
+        identity = (user.platform, user.external_id)
         if found is None:
+            self._keys.pop(identity, None)
             return None
         key, snapshot = found
+        self._keys[identity] = key
+        self._keys.move_to_end(identity)
+        while len(self._keys) > self._cache_size:
+            self._keys.popitem(last=False)
         if snapshot is UNCHANGED:
             cached = self._cache.get(key)
             if cached is None:  # dropped from the cache meanwhile
@@ -130,6 +137,15 @@ class SqlRunnerStore:
 
     async def key_for(self, user: UserRef) -> str:
         return await self._units.read(_key_for, identity_params(user))
+
+    def cached_for(self, user: UserRef) -> Snapshot | None:
+        """The snapshot `load_for` or a save last left for this identity, unchecked (see RunnerStore).
+
+        Linking, unlinking and erasing move on (or delete) the version of the runner an identity
+        used to load, so a save from a snapshot kept from before them fails and reloads.
+        """
+        key = self._keys.get((user.platform, user.external_id))
+        return self._cache.get(key) if key is not None else None
 
     def forget(self, *keys: str) -> None:
         """Drop cached snapshots another writer (the link registry) has changed."""

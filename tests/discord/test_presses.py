@@ -147,6 +147,9 @@ class GatedStore:
     async def key_for(self, user: UserRef) -> str:
         return await self.inner.key_for(user)
 
+    def cached_for(self, user: UserRef) -> Snapshot | None:
+        return None  # every turn goes through the gated load
+
     async def save(self, before: Snapshot | None, after: Snapshot) -> int:
         return await self.inner.save(before, after)
 

@@ -30,6 +30,9 @@ class MemoryStore:
     async def key_for(self, user: UserRef) -> str:
         return user.key
 
+    def cached_for(self, user: UserRef) -> Snapshot | None:
+        return self.rows.get(user.key)  # the dict is the store: never stale
+
     async def save(self, before: Snapshot | None, after: Snapshot) -> int:
         stored = self.rows.get(after.runner.key)
         if (before is None) != (stored is None) or (stored is not None and stored.version != before.version):

@@ -1,4 +1,5 @@
-"""`tiptoe run` with only a Telegram token loads neither matplotlib nor discord.py until they are needed.
+"""`tiptoe run` with only a Telegram token loads neither matplotlib nor discord.py until they are needed,
+and sets what start-up made aside from the cycle collector.
 
 A real `tiptoe run` process (`-X importtime`: every import it makes is listed on stderr,
 into its log file) against FakeTelegram, on a SQLite file. It polls, answers /start, and
@@ -40,6 +41,9 @@ async def test_tiptoe_run_with_a_telegram_token_imports_no_chart_or_discord_libr
             await tg.wait_for("sendMessage", lambda c: c.params.get("chat_id") == 4242, timeout=30, since=0)
             run.signal(signal.SIGTERM)
             assert await run.wait(30) == 0, run.tail()
-            imported = top_level_imports(run.output())
+            output = run.output()
+            imported = top_level_imports(output)
     assert "telegram" in imported  # the check sees imports at all
+    set_aside = re.search(r"start-up done: (\d+) objects set aside from garbage collection", output)
+    assert set_aside and int(set_aside[1]) > 10_000, run.tail()  # start-up's own objects are never scanned again
     assert not imported & set(NEEDED_ONLY_LATER)
