@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import CTE, BindParameter, Select, Table, bindparam, func, insert, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from bot.storage.tables import DialogueRow, RunnerRow
@@ -163,6 +162,8 @@ def _values_prefix(index: int) -> str:
 
 def _one_statement(save: Save) -> Select[Any]:
     """Every write chained on the runner's versioned UPDATE (WITH ... RETURNING), values as parameters."""
+    from sqlalchemy.dialects.postgresql import insert as pg_insert  # PostgreSQL only: SQLite never loads it
+
     runner = (update(_RUNNERS)
               .where(_RUNNERS.c.key == bindparam("b_key"), _RUNNERS.c.version == bindparam("b_version"))
               .values(**{name: _parameter(_RUNNERS, name, _RUNNER_PREFIX) for name in save.runner if name != "key"},

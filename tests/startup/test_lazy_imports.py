@@ -19,8 +19,9 @@ from tests.fakes.telegram_api import FakeTelegram
 
 IMPORTED = re.compile(r"^import time:\s+\d+ \|\s+\d+ \|\s*(\S+)\s*$", re.MULTILINE)
 START_TIMEOUT_S = 90.0
-# Charts and pictures; Discord; aiohttp serves only /healthz, /metrics or a webhook (none set here).
-NEEDED_ONLY_LATER = ("matplotlib", "numpy", "PIL", "discord", "aiohttp")
+# Charts and pictures; Discord; aiohttp serves only /healthz, /metrics or a webhook (none set here);
+# PostgreSQL's driver, on a SQLite file.
+NEEDED_ONLY_LATER = ("matplotlib", "numpy", "PIL", "discord", "aiohttp", "asyncpg")
 
 
 def top_level_imports(log: str) -> set[str]:
