@@ -109,7 +109,8 @@ class SqlRunnerStore:
         if a save lands mid-load, the next save from this snapshot fails and reloads.
         """
         cached = self._cache.get(key)
-        found = await self._units.read(_load, key, cached.version if cached is not None else None)
+        found = await self._units.read(_load, key, cached.version if cached is not None else None,
+                                       heavy=cached is None)  # read from its rows
         if found is UNCHANGED and cached is not None:
             self._cache.move_to_end(key)
             return cached
@@ -117,7 +118,8 @@ class SqlRunnerStore:
 
     async def load_for(self, user: UserRef) -> Snapshot | None:
         """The snapshot of the runner this identity belongs to; one query when it is cached."""
-        found = await self._units.read(_load_for, identity_params(user), self._cached_version)
+        found = await self._units.read(_load_for, identity_params(user), self._cached_version,
+                                       heavy=self.cached_for(user) is None)
         identity = (user.platform, user.external_id)
         if found is None:
             self._keys.pop(identity, None)
@@ -182,7 +184,7 @@ class SqlRunnerStore:
         if before is not None and before.runner.key != key:
             raise ValueError(f"cannot save runner {key!r} over {before.runner.key!r}")
         if before is None:
-            version = await self._units.write(self._save_new, after)
+            version = await self._units.write(self._save_new, after, heavy=True)
         else:
             save = Save(key, before.version, runner_columns(after.runner),
                         None if before.dialogue == after.dialogue else dialogue_columns(key, after.dialogue),
@@ -191,7 +193,7 @@ class SqlRunnerStore:
                     and before.runner.links == after.runner.links):
                 version = await self._units.read(self._one_statement.run, save)  # atomic on its own
             else:
-                version = await self._units.write(self._save, before, after, save)
+                version = await self._units.write(self._save, before, after, save, heavy=self._replans(before, after))
         if _adds_only(before, after):
             self._remember(replace(after, version=version))
         else:  # `after` dropped recorded facts, which stay stored: the next load reads the rows
@@ -225,7 +227,7 @@ class SqlRunnerStore:
     async def replan(self, key: str, since: datetime | None = None) -> None:
         """Extend or repair one runner's reminder rows (the planner's periodic pass)."""
         if self._planner is not None:
-            await self._units.write(self._replan, key, since)
+            await self._units.write(self._replan, key, since, heavy=True)
 
     def _replan(self, db: Session, key: str, since: datetime | None) -> None:
         assert self._planner is not None

@@ -10,6 +10,10 @@ one piece:
   loop's own aiosqlite sessions, which needs the loop to finish) the unit is rolled back and
   run again in a few threads of the store's own, which wait for the lock with the full busy
   timeout. Saves take turns (a thread lock), as SQLite's one writer would make them anyway.
+  A heavy unit (a whole snapshot read from its rows, a save that replans reminders: several
+  milliseconds each) goes to those threads straight away: on the loop it held up everything
+  else, and a reminder burst, which loads each runner cold, fell behind its pace (measured:
+  23 of 27 sends a second, the last ones 3 s late).
 - PostgreSQL: the whole unit in one greenlet on the engine's sync face (asyncpg below): a
   connection from the pool, the statements, and its return, with one switch into the greenlet
   and one per round trip. An AsyncSession spent three greenlet switches and its own
@@ -58,18 +62,19 @@ class UnitsOfWork:
             self._engine = bind.sync_engine
             self._at_once = self._engine.execution_options(isolation_level="AUTOCOMMIT")  # for reads
 
-    async def read(self, work: Callable[..., T], *args: object) -> T:
-        return await self._run(False, work, args)
+    async def read(self, work: Callable[..., T], *args: object, heavy: bool = False) -> T:
+        return await self._run(False, work, args, heavy)
 
-    async def write(self, work: Callable[..., T], *args: object) -> T:
-        return await self._run(True, work, args)
+    async def write(self, work: Callable[..., T], *args: object, heavy: bool = False) -> T:
+        return await self._run(True, work, args, heavy)
 
-    async def _run(self, transaction: bool, work: Callable[..., T], args: tuple[object, ...]) -> T:
+    async def _run(self, transaction: bool, work: Callable[..., T], args: tuple[object, ...], heavy: bool) -> T:
         if self._thread is None:
             return await greenlet_spawn(_unit, self._engine if transaction else self._at_once, transaction, work, args)
-        result = self._at_once_or_locked(transaction, work, args)
-        if result is not _LOCKED:
-            return result  # type: ignore[return-value]
+        if not heavy:
+            result = self._at_once_or_locked(transaction, work, args)
+            if result is not _LOCKED:
+                return result  # type: ignore[return-value]
         return await asyncio.get_running_loop().run_in_executor(
             self._thread, self._in_thread, transaction, work, args)
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import insert, text
+from sqlalchemy import Engine, event, insert, text
 
 from bot.storage.database import make_engine, sqlite_url, sqlite_worker_engine
 from bot.storage.repository import SqlRunnerStore
@@ -77,8 +77,31 @@ async def test_a_save_meeting_a_lock_held_by_this_loops_own_transaction_waits_fo
         assert loaded is not None and loaded.runner.name == "Bea"
 
 
-async def test_a_load_and_a_save_run_on_the_loops_thread_when_nothing_holds_the_file(tmp_path: Path) -> None:
-    async with a_saved_runner(tmp_path) as (_, store, before):
-        await store.save(before, renamed(before))
-        # The store's threads start only for a unit that met a locked file.
-        assert not [t.name for t in threading.enumerate() if t.name.startswith("tiptoe-sqlite")]
+@contextmanager
+def statement_threads() -> Iterator[set[int]]:
+    """The threads that ran any SQL statement meanwhile (every engine's)."""
+    threads: set[int] = set()
+
+    def seen(*_: object) -> None:
+        threads.add(threading.get_ident())
+
+    event.listen(Engine, "before_cursor_execute", seen)
+    try:
+        yield threads
+    finally:
+        event.remove(Engine, "before_cursor_execute", seen)
+
+
+async def test_a_check_ins_units_run_on_the_loops_thread_and_a_cold_load_in_the_stores(tmp_path: Path) -> None:
+    async with a_saved_runner(tmp_path) as (database, _, _):
+        store = SqlRunnerStore(database.session_factory)  # another process: it has not seen this runner
+        try:
+            with statement_threads() as threads:
+                before = await store.load(RUNNER.key)  # read from its rows: several ms, kept off the loop
+            assert before is not None and threads and threading.get_ident() not in threads
+            with statement_threads() as threads:
+                await store.save(before, renamed(before))  # a check-in's save: no reminders replanned
+                assert await store.load(RUNNER.key) is not None  # the kept snapshot's version check
+            assert threads == {threading.get_ident()}
+        finally:
+            store.close()
