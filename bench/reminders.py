@@ -46,6 +46,7 @@ from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_MI
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import selectinload
 from telegram import Bot
 from telegram.ext import ExtBot
 from telegram.request import HTTPXRequest
@@ -534,7 +535,8 @@ async def scale_naive(job: ScaleJob) -> ScaleRun:
         scheduler = TimedScheduler()
         # No reminders table: load every runner's schedule and plan the same window with core.
         async with app.sessions() as db:
-            runners = [runner_from_row(row) for row in await db.scalars(select(RunnerRow))]
+            runners = [runner_from_row(row) for row in
+                       await db.scalars(select(RunnerRow).options(selectinload(RunnerRow.identities)))]
         loaded = time.perf_counter()
         planned = [(runner, due) for runner in runners for due in due_reminders(runner, History(),
                                                                                 *scale_window(job.now))]
