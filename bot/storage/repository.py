@@ -125,10 +125,7 @@ class SqlRunnerStore:
             self._keys.pop(identity, None)
             return None
         key, snapshot = found
-        self._keys[identity] = key
-        self._keys.move_to_end(identity)
-        while len(self._keys) > self._cache_size:
-            self._keys.popitem(last=False)
+        _keep_latest(self._keys, identity, key, self._cache_size)
         if snapshot is UNCHANGED:
             cached = self._cache.get(key)
             if cached is None:  # dropped from the cache meanwhile
@@ -166,10 +163,7 @@ class SqlRunnerStore:
         return snapshot
 
     def _remember(self, snapshot: Snapshot) -> None:
-        self._cache[snapshot.runner.key] = snapshot
-        self._cache.move_to_end(snapshot.runner.key)
-        while len(self._cache) > self._cache_size:
-            self._cache.popitem(last=False)
+        _keep_latest(self._cache, snapshot.runner.key, snapshot, self._cache_size)
 
     async def save(self, before: Snapshot | None, after: Snapshot) -> int:
         """Persist what changed from `before` to `after` in one transaction; return the new version.
@@ -295,6 +289,14 @@ def _load_for(db: Session, params: dict[str, str],
 
 def _key_for(db: Session, params: dict[str, str]) -> str:
     return db.connection().scalar(KEY_FOR, params)
+
+
+def _keep_latest(kept: OrderedDict[Any, Any], key: Any, value: Any, limit: int) -> None:
+    """Put `value` under `key` as the most recent; the least recently used go beyond `limit`."""
+    kept[key] = value
+    kept.move_to_end(key)
+    while len(kept) > limit:
+        kept.popitem(last=False)
 
 
 def _adds_only(before: Snapshot | None, after: Snapshot) -> bool:

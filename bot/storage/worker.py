@@ -37,7 +37,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 from sqlalchemy.util import greenlet_spawn
 
-from bot.storage.database import sqlite_worker_engine
+from bot.storage.database import autocommit, sqlite_worker_engine
 from bot.storage.faults import is_busy
 
 T = TypeVar("T")
@@ -60,7 +60,7 @@ class UnitsOfWork:
             self._own = (self._at_once, self._engine)
         else:  # the async engine's own pool, seen synchronously from inside a greenlet
             self._engine = bind.sync_engine
-            self._at_once = self._engine.execution_options(isolation_level="AUTOCOMMIT")  # for reads
+            self._at_once = autocommit(sessions)  # for reads
 
     async def read(self, work: Callable[..., T], *args: object, heavy: bool = False) -> T:
         return await self._run(False, work, args, heavy)

@@ -21,11 +21,15 @@ async def send_times(limiter: RateLimiter, chats: list[str]) -> list[tuple[str, 
     return sent
 
 
+def spacing(sent: list[tuple[str, float]]) -> tuple[list[float], list[float]]:
+    """The send times in order, and the gaps between neighbours."""
+    times = sorted(t for _, t in sent)
+    return times, [b - a for a, b in zip(times, times[1:])]
+
+
 @pytest.mark.parametrize("rate", [50.0, 200.0], ids=["50/s", "200/s"])
 async def test_sends_keep_the_rate_and_never_come_closer_than_half_a_gap(rate: float) -> None:
-    sent = await send_times(RateLimiter(rate), [f"c{n}" for n in range(25)])
-    times = sorted(t for _, t in sent)
-    gaps = [b - a for a, b in zip(times, times[1:])]
+    times, gaps = spacing(await send_times(RateLimiter(rate), [f"c{n}" for n in range(25)]))
     assert min(gaps) >= CLOSEST_SHARE / rate * 0.95  # a little slack for the clock's resolution only
     assert times[-1] - times[0] >= 24 / rate * 0.95  # never faster than the rate
 
@@ -46,8 +50,7 @@ async def test_a_busy_event_loop_does_not_slow_the_pace() -> None:
     finally:
         hogging = False
         await hog
-    times = sorted(t for _, t in sent)
-    gaps = [b - a for a, b in zip(times, times[1:])]
+    times, gaps = spacing(sent)
     # Spaced from each actual send instead, every gap also took its wakeup's lateness: 1.28x as long.
     assert times[-1] - times[0] <= (count - 1) / rate * 1.12
     assert min(gaps) >= CLOSEST_SHARE / rate * 0.95
