@@ -374,7 +374,7 @@ async def burst_with_dispatcher(job: BurstJob) -> BurstRun:
     limiter = telegram_limiter(job.rate)
     async with open_app(job.url, SystemClock(), schema=job.schema) as app, \
             telegram_bot(job.telegram_url, job.token, limiter) as bot:
-        dispatcher = TimedDispatcher(app.sessions, app.store, app.coach, app.planner,
+        dispatcher = TimedDispatcher(app.units, app.store, app.coach, app.planner,
                                      {PLATFORM: TelegramDelivery(bot)}, {PLATFORM: limiter},
                                      app.clock, DispatcherConfig())
         dispatcher.start()

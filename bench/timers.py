@@ -105,7 +105,7 @@ async def one_run(database_url_backend: str, runners: int, seconds: float, rate:
                 pacer = RateLimiter(rate, TELEGRAM_PER_CHAT_GAP, TELEGRAM_PER_CHAT_BURST)
                 delivery = PacedDelivery(pacer)
                 sent: list[TimerSent] = []
-                driver = TimerDriver(app.sessions, app.coach, {PLATFORM: delivery}, {PLATFORM: pacer}, clock,
+                driver = TimerDriver(app.units, app.coach, {PLATFORM: delivery}, {PLATFORM: pacer}, clock,
                                      budget=app.edit_budget, observe=sent.append)
                 handled = 0
                 real_timer_due = app.coach.timer_due

@@ -35,6 +35,7 @@ from bot.storage.database import app_secret, make_engine, make_session_factory, 
 from bot.storage.links import SqlLinks
 from bot.storage.records import SqlRecords
 from bot.storage.repository import SqlRunnerStore
+from bot.storage.worker import UnitsOfWork
 from bot.reminders.queries import next_pending_due
 from bot.reminders.dispatcher import Dispatcher, DispatcherConfig
 from bot.reminders.timers import EditBudget
@@ -69,6 +70,7 @@ class App:
     engine: AsyncEngine
     clock: Clock
     sessions: async_sessionmaker[AsyncSession]
+    units: UnitsOfWork  # the store, the reminder dispatcher and the timers run their statements here
     planner: ReminderPlanner
     # PostgreSQL: one connection of its own for the shared pace, so a reply's send slot never
     # waits for a pooled connection that reminders are busy with.
@@ -79,7 +81,7 @@ class App:
     def dispatcher(self, deliveries: dict[str, Delivery], limiters: dict[str, Pacer],
                    config: DispatcherConfig = DispatcherConfig(), worker: str | None = None,
                    metrics: Metrics | None = None) -> Dispatcher:
-        return Dispatcher(self.sessions, self.store, self.coach, self.planner, deliveries, limiters,
+        return Dispatcher(self.units, self.store, self.coach, self.planner, deliveries, limiters,
                           self.clock, config, worker, metrics, self.edit_budget)
 
     def pacer(self, platform: str, token: str, rate: float, per_chat_gap: float = 0.0,
@@ -97,23 +99,25 @@ async def open_app(database_url: str, clock: Clock, secret: bytes | None = None,
     """Migrate the database, then wire storage, charts, pictures, audio and the engine together."""
     engine = make_engine(database_url, schema=schema, pool_size=pool_size)
     pace = make_engine(database_url, schema=schema, pool_size=1) if engine.dialect.name == "postgresql" else None
-    store: SqlRunnerStore | None = None
+    units: UnitsOfWork | None = None
     try:
         await upgrade_head(engine)
         sessions = make_session_factory(engine)
         planner = ReminderPlanner(clock)
-        store = SqlRunnerStore(sessions, planner)
+        units = UnitsOfWork(sessions)
+        store = SqlRunnerStore(sessions, planner, units=units)
         signer = Signer(secret or await app_secret(sessions))
         pictures = LevelPictures((files_dir or _files_dir(database_url)) / "pictures")
         services = Services(signer=signer, charts=MatplotlibCharts(), pictures=pictures, audio=WaveClickTracks(),
                             documents=FileDocuments(), records=SqlRecords(sessions), links=SqlLinks(sessions))
         coach = Coach(store, clock, services)
-        yield App(coach=coach, store=store, engine=engine, clock=clock, sessions=sessions, planner=planner,
+        yield App(coach=coach, store=store, engine=engine, clock=clock, sessions=sessions, units=units,
+                  planner=planner,
                   pace_sessions=make_session_factory(pace) if pace is not None else None,
                   edit_budget=EditBudget(monotonic=lambda: clock.now().timestamp()))
     finally:
-        if store is not None:
-            store.close()
+        if units is not None:
+            units.close()
         if pace is not None:
             await pace.dispose()
         await engine.dispose()

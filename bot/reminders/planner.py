@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, delete, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from bot.storage.tables import ReminderRow, RunnerRow
@@ -97,10 +96,10 @@ class ReminderPlanner:
                                  claimed_by=None, lease_until=None, sent_at=None, last_error=None)
                          .execution_options(synchronize_session=False))
 
-    async def runners_to_extend(self, db: AsyncSession, limit: int) -> list[tuple[str, datetime | None]]:
+    def runners_to_extend(self, db: Session, limit: int) -> list[tuple[str, datetime | None]]:
         """Runners whose rows end within REPLAN_MARGIN, soonest first."""
         edge = self.clock.now() + REPLAN_MARGIN
-        rows = await db.execute(
+        rows = db.execute(
             select(RunnerRow.key, RunnerRow.planned_until)
             .where(RunnerRow.onboarded.is_(True) | RunnerRow.clearance_reminder_at.is_not(None),
                    RunnerRow.linked_into.is_(None),  # set-aside histories rest

@@ -30,15 +30,15 @@ from collections import OrderedDict, deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
-from sqlalchemy.orm import InstrumentedAttribute
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy.orm import Session
 
 from bot.metrics import Metrics
 from bot.reminders.limiter import Pacer
-from bot.storage.database import single_statements
 from bot.storage.tables import DialogueRow, RunnerRow
+from bot.storage.worker import UnitsOfWork
 from core.engine import Coach
 from core.ports import Clock, Delivery, DeliveryStatus
 from core.replies import Reply
@@ -53,6 +53,7 @@ STEP_LATE_S = 1.0  # a step change this late means the pace is full: countdowns 
 QUIET_S = 10.0  # ... for this long, so step changes get every slot
 COUNTDOWN_PATIENCE_S = 1.0  # a countdown not out within this is dropped: the time it shows would be wrong
 MAX_IN_FLIGHT = 256  # timers being handled at once; more wait for the next pass (a fraction of a second)
+_DIALOGUES, _RUNNERS = DialogueRow.__table__, RunnerRow.__table__
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,11 +105,11 @@ class EditBudget:
 
 
 class TimerDriver:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], coach: Coach,
+    def __init__(self, units: UnitsOfWork, coach: Coach,
                  deliveries: Mapping[str, Delivery], limiters: Mapping[str, Pacer], clock: Clock,
                  metrics: Metrics | None = None, budget: EditBudget | None = None,
                  observe: Callable[[TimerSent], None] | None = None) -> None:
-        self._sessions = sessions
+        self._units = units
         self._coach = coach
         self._deliveries = dict(deliveries)
         self._limiters = dict(limiters)
@@ -128,22 +129,16 @@ class TimerDriver:
         a busy bot leaves them in place (no turn, no save), and the step's end, or a quieter
         moment, moves them on.
         """
-        now = self._clock.now()
-        started = await self._start(DialogueRow.timer_ends_at <= now, DialogueRow.timer_ends_at)
+        started = await self._start(_STEPS_ENDED)
         if not any(self._saturated(platform) for platform in self._deliveries):
-            started += await self._start(DialogueRow.timer_due_at <= now, DialogueRow.timer_due_at)
+            started += await self._start(_MARKS_DUE)
         return started
 
-    async def _start(self, due: ColumnElement[bool], order: InstrumentedAttribute[datetime | None]) -> int:
+    async def _start(self, due: Select[Any]) -> int:
         room = MAX_IN_FLIGHT - len(self._in_flight)
         if room <= 0:
             return 0
-        async with single_statements(self._sessions) as db:
-            rows = (await db.execute(
-                select(DialogueRow.runner_key, DialogueRow.timer_due_at, DialogueRow.timer_ends_at,
-                       RunnerRow.platform, RunnerRow.chat_id)
-                .join(RunnerRow, RunnerRow.key == DialogueRow.runner_key)
-                .where(due).order_by(order).limit(room + len(self._in_flight)))).all()
+        rows = await self._units.read(_rows, due, {"now": self._clock.now(), "limit": room + len(self._in_flight)})
         started = 0
         for key, due_at, ends_at, platform, chat_id in rows:
             if len(self._in_flight) >= MAX_IN_FLIGHT:
@@ -170,8 +165,7 @@ class TimerDriver:
 
     async def next_due(self) -> datetime | None:
         """When the earliest timer falls due (the terminal's manual clock walks to it)."""
-        async with single_statements(self._sessions) as db:
-            return await db.scalar(select(func.min(DialogueRow.timer_due_at)))
+        return await self._units.read(_first_due)
 
     async def _deliver(self, key: str, due_at: datetime, ends_at: datetime | None, platform: str,
                        chat_id: str) -> None:
@@ -236,3 +230,23 @@ class TimerDriver:
     def _report(self, sent: TimerSent) -> None:
         if self.observe is not None:
             self.observe(sent)
+
+
+def _timers(due: Any) -> Select[Any]:
+    """Timers falling due by `now` on the column `due`, the oldest first (at most `limit`)."""
+    return (select(_DIALOGUES.c.runner_key, _DIALOGUES.c.timer_due_at, _DIALOGUES.c.timer_ends_at,
+                   _RUNNERS.c.platform, _RUNNERS.c.chat_id)
+            .join(_RUNNERS, _RUNNERS.c.key == _DIALOGUES.c.runner_key)
+            .where(due <= bindparam("now")).order_by(due).limit(bindparam("limit")))
+
+
+# Built once, values as parameters: a pass four times a second costs its two queries, little more.
+_STEPS_ENDED, _MARKS_DUE = _timers(_DIALOGUES.c.timer_ends_at), _timers(_DIALOGUES.c.timer_due_at)
+
+
+def _rows(db: Session, statement: Select[Any], params: dict[str, Any]) -> list[Any]:
+    return list(db.connection().execute(statement, params).all())
+
+
+def _first_due(db: Session) -> datetime | None:
+    return db.connection().scalar(select(func.min(_DIALOGUES.c.timer_due_at)))

@@ -87,9 +87,12 @@ class SqlRunnerStore:
     """
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession],
-                 planner: ReminderPlanner | None = None, cache_size: int = CACHE_SIZE) -> None:
+                 planner: ReminderPlanner | None = None, cache_size: int = CACHE_SIZE,
+                 units: UnitsOfWork | None = None) -> None:
+        """`units`: the process's units of work (shared with the dispatcher); by default the store's own."""
         self._sessions = session_factory
-        self._units = UnitsOfWork(session_factory)
+        self._own_units = units is None
+        self._units = units or UnitsOfWork(session_factory)
         self._planner = planner  # keeps reminder rows in step, in the same transaction
         self._cache: OrderedDict[str, Snapshot] = OrderedDict()
         self._keys: OrderedDict[tuple[str, str], str] = OrderedDict()  # identity -> runner key, as last loaded
@@ -99,8 +102,9 @@ class SqlRunnerStore:
                                else None)
 
     def close(self) -> None:
-        """Release what the store opened itself (SQLite: its thread and connection)."""
-        self._units.close()
+        """Release what the store opened itself (SQLite: its threads and connections)."""
+        if self._own_units:
+            self._units.close()
 
     async def load(self, key: str) -> Snapshot | None:
         """The runner's snapshot with their whole history (oldest first), or None if unknown.

@@ -8,15 +8,18 @@ import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine, event, insert, text
 
+from bot.clock import ManualClock
+from bot.reminders.dispatcher import BACKLOG_ON_LOOP
 from bot.storage.database import make_engine, sqlite_url, sqlite_worker_engine
 from bot.storage.repository import SqlRunnerStore
-from bot.storage.tables import AppMetaRow
+from bot.storage.tables import AppMetaRow, ReminderRow
 from core.model import Runner, Snapshot
+from tests.reminders.conftest import START, RecordingDelivery, add_runners, make_dispatcher, runner_snapshot
 from tests.storage.backends import DatabaseUnderTest, open_database
 
 SYNCHRONOUS_NORMAL = 1  # PRAGMA synchronous answers a number: 0 OFF, 1 NORMAL, 2 FULL
@@ -78,12 +81,13 @@ async def test_a_save_meeting_a_lock_held_by_this_loops_own_transaction_waits_fo
 
 
 @contextmanager
-def statement_threads() -> Iterator[set[int]]:
-    """The threads that ran any SQL statement meanwhile (every engine's)."""
+def statement_threads(table: str = "") -> Iterator[set[int]]:
+    """The threads that ran any SQL statement meanwhile (every engine's), or any naming `table`."""
     threads: set[int] = set()
 
-    def seen(*_: object) -> None:
-        threads.add(threading.get_ident())
+    def seen(_connection: object, _cursor: object, statement: str, *_: object) -> None:
+        if table in statement:
+            threads.add(threading.get_ident())
 
     event.listen(Engine, "before_cursor_execute", seen)
     try:
@@ -105,3 +109,31 @@ async def test_a_check_ins_units_run_on_the_loops_thread_and_a_cold_load_in_the_
             assert threads == {threading.get_ident()}
         finally:
             store.close()
+
+
+async def test_reminder_and_timer_passes_run_on_the_loops_thread_and_a_long_backlog_in_the_stores(
+        tmp_path: Path) -> None:
+    """A pass four times a second costs its statements only; a backlog after a long downtime,
+    whose count and claim take tens of milliseconds, is kept off the loop."""
+    async with open_database("sqlite", tmp_path) as database, database.open_app(ManualClock(START)) as app:
+        await add_runners(app, [runner_snapshot("ann")])
+        dispatcher = make_dispatcher(app, RecordingDelivery(app.clock, blocked=asyncio.Event()), rate=10)
+        with statement_threads() as threads:
+            assert await dispatcher.tick() == 0
+            assert await dispatcher.timers.tick() == 0
+        assert threads == {threading.get_ident()}
+        now = app.clock.now()
+        async with database.session_factory.begin() as db:  # more due than a tick sorts on the loop
+            await db.execute(insert(ReminderRow), [
+                {"runner_key": "telegram:ann", "platform": "telegram", "chat_id": "ann", "kind": "session",
+                 "local_date": START.date() - timedelta(days=n + 1), "due_at": now - timedelta(minutes=1),
+                 "expires_at": now + timedelta(hours=1), "status": "pending"} for n in range(BACKLOG_ON_LOOP + 1)])
+        with statement_threads("reminders") as threads:  # the tick's (the deliveries it starts load runners)
+            assert await dispatcher.tick() > 0  # counted on the loop, then claimed in a thread
+        assert threading.get_ident() in threads and len(threads) == 2
+        with statement_threads("reminders") as threads:
+            assert await dispatcher.tick() > 0  # the backlog is known now: counted and claimed in a thread
+        assert threads and threading.get_ident() not in threads
+        for task in list(dispatcher._in_flight):  # the deliveries hang: let them go
+            task.cancel()
+        await dispatcher.drain()
