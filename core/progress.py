@@ -54,7 +54,9 @@ class ProgressData:
     target: int
     title: str
     caption: str = "Your levels, pain and sessions per week"  # the message the chart goes with
-    level_title: str = f"Level of each exercise ({MIN_LEVEL}-{MAX_LEVEL})"
+    # The chat says "level 2/5" (of the core five): the axis says the same, and where 6-7 sit.
+    level_title: str = (f"Level of each exercise ({MIN_LEVEL}-{CORE_LEVELS}, "
+                        f"then {CORE_LEVELS + 1}-{MAX_LEVEL} beyond)")
     pain_title: str = f"Pain after each exercise ({PAIN_MIN}-{PAIN_MAX})"
     limit_label: str = ""
     weeks_title: str = ""
