@@ -19,6 +19,7 @@ from core.programme import EASY_WEEK_AFTER_WEEKS, EASY_WEEK_SETS_FEWER
 EASY_WEEK_LINE = ("This is an easy week: after {} weeks of steady training, every exercise has one set fewer "
                   "and no level moves up, so your legs can soak up the work.").format(EASY_WEEK_AFTER_WEEKS)
 EASY_WEEK_HOLD = "easy week, so no step up this week"
+EASY_WEEK_HINT = "this is an easy week, so from next week"  # after a level's "... to move up"
 
 
 def weeks_in_a_row_before(history: History, day: date) -> int:

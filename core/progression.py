@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from core.consistency import counts
-from core.deload import EASY_WEEK_HOLD, easy_week
+from core.deload import EASY_WEEK_HINT, EASY_WEEK_HOLD, easy_week
 from core.model import (
     Direction,
     Effort,
@@ -298,6 +298,8 @@ def next_step_hint(runner: Runner, history: History, exercise: int, today: date)
     allowed = next_step_from(runner, history, exercise)
     if allowed is not None and allowed > today:
         hint += f" (one step a week, so not before {short_date(allowed)})"
+    if easy_week(history, today):  # a session this week moves nothing up, however easy
+        hint += f" ({EASY_WEEK_HINT})"
     return hint
 
 
