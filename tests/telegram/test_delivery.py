@@ -19,7 +19,10 @@ from tests.fakes.telegram_api import FakeTelegram
 from tests.telegram.conftest import FAST
 
 CHAT = 55
-CALL_TIMEOUT = 0.3  # seconds; the stalled case waits this long, not the emulator's stall
+CALL_TIMEOUT = 1.0  # seconds to read an answer; the stalled case waits this long, not the emulator's stall
+# Connecting and writing are never stalled here: a busy CI machine may hold this process for a
+# moment (a 0.3 s connect limit once failed getMe before any test began).
+SETUP_TIMEOUT = 10.0
 
 
 def png(width: int = 4, height: int = 3) -> bytes:
@@ -40,7 +43,7 @@ async def tg() -> AsyncIterator[FakeTelegram]:
 @pytest_asyncio.fixture
 async def bot(tg: FakeTelegram) -> AsyncIterator[Bot]:
     """A plain PTB Bot, as the running Application's `bot` would be."""
-    request = HTTPXRequest(read_timeout=CALL_TIMEOUT, write_timeout=CALL_TIMEOUT, connect_timeout=CALL_TIMEOUT)
+    request = HTTPXRequest(read_timeout=CALL_TIMEOUT, write_timeout=SETUP_TIMEOUT, connect_timeout=SETUP_TIMEOUT)
     async with Bot(tg.token, base_url=f"{tg.url}/bot", request=request) as opened:
         yield opened
 
@@ -52,7 +55,7 @@ OUTCOMES = [  # (what Telegram does to the first sendMessage, status, retry_afte
                  id="429: retry after what Telegram said"),
     pytest.param(lambda tg: tg.fail_next("sendMessage", 500), DeliveryStatus.RETRY, None, id="500: retry"),
     pytest.param(lambda tg: tg.fail_next("sendMessage", 502), DeliveryStatus.RETRY, None, id="502: retry"),
-    pytest.param(lambda tg: tg.stall_next("sendMessage", 2.0), DeliveryStatus.RETRY, None, id="timeout: retry"),
+    pytest.param(lambda tg: tg.stall_next("sendMessage", 3 * CALL_TIMEOUT), DeliveryStatus.RETRY, None, id="timeout: retry"),
     pytest.param(lambda tg: tg.fail_next("sendMessage", 400, "Bad Request: message text is empty"),
                  DeliveryStatus.RETRY, None, id="other 400: left to the dispatcher's bounded retries"),
     pytest.param(lambda tg: tg.block_user(CHAT), DeliveryStatus.GONE, None, id="403 blocked: gone"),
