@@ -32,7 +32,6 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import Executable
 
 from bot.metrics import Metrics
 from bot.reminders.limiter import Pacer
@@ -41,7 +40,7 @@ from bot.reminders.ticker import Ticker
 from bot.reminders.timers import EditBudget, TimerDriver
 from bot.storage.repository import SqlRunnerStore
 from bot.storage.tables import ReminderRow, RunnerRow
-from bot.storage.worker import UnitsOfWork
+from bot.storage.worker import UnitsOfWork, execute, scalar
 from core.engine import Coach
 from core.ports import Clock, Delivery, DeliveryStatus
 from core.schedule import ReminderKind
@@ -189,7 +188,7 @@ class Dispatcher:
     async def _renew_leases(self) -> None:
         """This process is alive: its claims stay its own (one statement for all of them)."""
         self._leases_renewed = time.monotonic()
-        await self._units.statements(_execute, _RENEW, {"worker": self.worker,
+        await self._units.statements(execute, _RENEW, {"worker": self.worker,
                                                         "b_lease_until": self._clock.now() + self.config.lease})
 
     async def _claim(self, platform: str, rate: float, limit: int) -> list[Claimed]:
@@ -198,7 +197,7 @@ class Dispatcher:
         # thread for a morning's burst, but tens of milliseconds for a backlog after a long downtime,
         # too long to hold every chat's replies up: that goes to the store's threads.
         heavy = self._backlogs.get(platform, 0) > BACKLOG_ON_LOOP
-        backlog = await self._units.read(_scalar, _BACKLOG, {"b_platform": platform,
+        backlog = await self._units.read(scalar, _BACKLOG, {"b_platform": platform,
                                                               "until": now + self.config.early_window}, heavy=heavy)
         self._backlogs[platform] = backlog = backlog or 0
         self.metrics.reminder_backlog.labels(platform).set(backlog)
@@ -272,9 +271,9 @@ class Dispatcher:
             await self._finish(row, PENDING, reason, attempts=attempts, retry_at=retry_at)
 
     async def _finish(self, row: Claimed, status: str, error: str | None, **values: object) -> None:
-        await self._units.statements(_execute, update(_REMINDERS).where(
+        await self._units.statements(execute, update(_REMINDERS).where(
             _R.id == row.id, _R.claimed_by == self.worker, _R.status == CLAIMED).values(
-            status=status, last_error=error, claimed_by=None, lease_until=None, **values), {})
+            status=status, last_error=error, claimed_by=None, lease_until=None, **values))
 
     # ---- keeping rows ahead --------------------------------------------------------------
 
@@ -299,11 +298,3 @@ def _claim(db: Session, params: dict[str, object]) -> list[Claimed]:
     return sorted((Claimed(r.id, r.runner_key, ReminderKind(r.kind), r.local_date, r.due_at, r.expires_at,
                            r.attempts, r.chat_id or chats.get(r.runner_key, "")) for r in rows),
                   key=lambda c: c.due_at)
-
-
-def _scalar(db: Session, statement: Executable, params: dict[str, object]) -> object:
-    return db.connection().scalar(statement, params)
-
-
-def _execute(db: Session, statement: Executable, params: dict[str, object]) -> None:
-    db.connection().execute(statement, params)

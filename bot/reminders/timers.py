@@ -33,12 +33,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, bindparam, func, select
-from sqlalchemy.orm import Session
 
 from bot.metrics import Metrics
 from bot.reminders.limiter import Pacer
 from bot.storage.tables import DialogueRow, RunnerRow
-from bot.storage.worker import UnitsOfWork
+from bot.storage.worker import UnitsOfWork, rows, scalar
 from core.engine import Coach
 from core.ports import Clock, Delivery, DeliveryStatus
 from core.replies import Reply
@@ -138,9 +137,9 @@ class TimerDriver:
         room = MAX_IN_FLIGHT - len(self._in_flight)
         if room <= 0:
             return 0
-        rows = await self._units.read(_rows, due, {"now": self._clock.now(), "limit": room + len(self._in_flight)})
+        due_now = await self._units.read(rows, due, {"now": self._clock.now(), "limit": room + len(self._in_flight)})
         started = 0
-        for key, due_at, ends_at, platform, chat_id in rows:
+        for key, due_at, ends_at, platform, chat_id in due_now:
             if len(self._in_flight) >= MAX_IN_FLIGHT:
                 break
             if key in self._in_flight or platform not in self._deliveries:
@@ -165,7 +164,7 @@ class TimerDriver:
 
     async def next_due(self) -> datetime | None:
         """When the earliest timer falls due (the terminal's manual clock walks to it)."""
-        return await self._units.read(_first_due)
+        return await self._units.read(scalar, _FIRST_DUE)
 
     async def _deliver(self, key: str, due_at: datetime, ends_at: datetime | None, platform: str,
                        chat_id: str) -> None:
@@ -242,11 +241,4 @@ def _timers(due: Any) -> Select[Any]:
 
 # Built once, values as parameters: a pass four times a second costs its two queries, little more.
 _STEPS_ENDED, _MARKS_DUE = _timers(_DIALOGUES.c.timer_ends_at), _timers(_DIALOGUES.c.timer_due_at)
-
-
-def _rows(db: Session, statement: Select[Any], params: dict[str, Any]) -> list[Any]:
-    return list(db.connection().execute(statement, params).all())
-
-
-def _first_due(db: Session) -> datetime | None:
-    return db.connection().scalar(select(func.min(_DIALOGUES.c.timer_due_at)))
+_FIRST_DUE = select(func.min(_DIALOGUES.c.timer_due_at))

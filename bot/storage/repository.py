@@ -41,7 +41,7 @@ from bot.storage.mapping import (
     session_columns,
     snapshot_from_row,
 )
-from bot.storage.worker import UnitsOfWork
+from bot.storage.worker import UnitsOfWork, scalar
 from bot.storage.writes import Change, Insert, OneStatementSaves, Save, in_transaction, write_history
 from bot.storage.tables import (
     DialogueRow,
@@ -139,7 +139,7 @@ class SqlRunnerStore:
         return self._loaded(key, snapshot)
 
     async def key_for(self, user: UserRef) -> str:
-        return await self._units.read(_key_for, identity_params(user))
+        return await self._units.read(scalar, KEY_FOR, identity_params(user))
 
     def cached_for(self, user: UserRef) -> Snapshot | None:
         """The snapshot `load_for` or a save last left for this identity, unchecked (see RunnerStore).
@@ -289,10 +289,6 @@ def _load_for(db: Session, params: dict[str, str],
     if cached_version(found.key) == found.version:
         return found.key, UNCHANGED
     return found.key, _whole_snapshot(db, found.key)
-
-
-def _key_for(db: Session, params: dict[str, str]) -> str:
-    return db.connection().scalar(KEY_FOR, params)
 
 
 def _keep_latest(kept: OrderedDict[Any, Any], key: Any, value: Any, limit: int) -> None:

@@ -34,11 +34,12 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine
+from sqlalchemy.sql import Executable
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
@@ -124,3 +125,17 @@ def _unit(engine: Engine, transaction: bool, work: Callable[..., T], args: tuple
             return work(db, *args)
         with db.begin():
             return work(db, *args)
+
+
+# One Core statement as a whole unit (`units.read(scalar, STATEMENT, params)`): the dispatcher's,
+# the timers' and the store's one-statement reads and writes.
+def scalar(db: Session, statement: Executable, params: Mapping[str, Any] | None = None) -> Any:
+    return db.connection().scalar(statement, params or {})
+
+
+def rows(db: Session, statement: Executable, params: Mapping[str, Any] | None = None) -> list[Any]:
+    return list(db.connection().execute(statement, params or {}).all())
+
+
+def execute(db: Session, statement: Executable, params: Mapping[str, Any] | None = None) -> None:
+    db.connection().execute(statement, params or {})
