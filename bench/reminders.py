@@ -49,7 +49,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 from telegram import Bot
 from telegram.ext import ExtBot
-from telegram.request import HTTPXRequest
 
 from bot.clock import SystemClock
 from bot.main import open_app
@@ -67,6 +66,7 @@ from bot.telegram.delivery import PLATFORM, TelegramDelivery
 from bot.telegram.faults import RetryPolicy
 from bot.telegram.pacing import PacedRequests
 from bot.telegram.sending import ReplySender
+from bot.telegram.transport import AiohttpRequest
 from core.engine import Coach
 from core.model import History, Runner, Schedule
 from core.ports import DeliveryOutcome, DeliveryStatus
@@ -139,9 +139,9 @@ class TelegramInChild:
 
 @asynccontextmanager
 async def telegram_bot(url: str, token: str, pacer: Pacer | None = None) -> AsyncIterator[Bot]:
-    """A PTB bot on the emulator; with `pacer`, every message waits for it (as bot/telegram/app.py wires it)."""
-    request = HTTPXRequest(connection_pool_size=HTTP_POOL, pool_timeout=HTTP_TIMEOUT, read_timeout=HTTP_TIMEOUT,
-                           write_timeout=HTTP_TIMEOUT, connect_timeout=HTTP_TIMEOUT)
+    """A PTB bot on the emulator, over Tiptoe's transport; with `pacer`, every message waits for it (as
+    bot/telegram/app.py wires both)."""
+    request = AiohttpRequest(timeout=HTTP_TIMEOUT, media_write_timeout=HTTP_TIMEOUT, connections=HTTP_POOL)
     paced = {"rate_limiter": PacedRequests(pacer)} if pacer is not None else {}
     async with ExtBot(token, base_url=f"{url}/bot", request=request, **paced) as bot:
         yield bot

@@ -11,7 +11,7 @@ first getUpdates arrives, and its peak resident memory (VmHWM) then and after `-
 polling (a dispatcher tick and planning pass included). `--source` runs Tiptoe from another
 checkout (the database is seeded and migrated by this one). Also, from one more start with
 `-X importtime` (its log lines cost CPU, so it is not among the timed runs): which of
-matplotlib, numpy, PIL, discord and aiohttp the process imported by then.
+matplotlib, numpy, PIL and discord the process imported by then (aiohttp carries the Bot API calls).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from tests.storage.backends import open_database
 
 ROOT = Path(__file__).resolve().parents[1]
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-HEAVY = ("matplotlib", "numpy", "PIL", "discord", "aiohttp")
+HEAVY = ("matplotlib", "numpy", "PIL", "discord")
 IMPORTED = re.compile(r"^import time:\s+\d+ \|\s+\d+ \|\s*(\S+)$", re.MULTILINE)
 START_TIMEOUT_S = 120.0
 

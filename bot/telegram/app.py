@@ -51,6 +51,7 @@ from bot.telegram.logs import MASK, one_line_start_failures, protect_token
 from bot.telegram.ordering import PerChatOrder
 from bot.telegram.pacing import PacedRequests
 from bot.telegram.sending import PressedMessage, ReplySender, toast_text
+from bot.telegram.transport import AiohttpRequest
 from bot.turns import AnsweredTurn, TurnObserver
 from core.conversation import PRESS_PROBLEMS
 from core.engine import BUSY, Coach
@@ -296,10 +297,10 @@ def build_application(coach: Coach, settings: Settings, *, retry: RetryPolicy | 
         .base_url(f"{api}/bot")
         .base_file_url(f"{api}/file/bot")
         .context_types(ContextTypes(context=TiptoeContext, bot_data=Wiring))
-        .connect_timeout(retry.call_timeout)
-        .read_timeout(retry.call_timeout)
-        .write_timeout(retry.call_timeout)
-        .media_write_timeout(retry.call_timeout)
+        # Every call over aiohttp (transport.py): PTB's own httpx transport was most of a press's CPU.
+        .request(AiohttpRequest(timeout=retry.call_timeout, media_write_timeout=retry.call_timeout))
+        .get_updates_request(AiohttpRequest(timeout=retry.call_timeout, media_write_timeout=retry.call_timeout,
+                                            connections=1))
         .post_init(announce_commands)
         .concurrent_updates(PerChatOrder())
         .rate_limiter(PacedRequests(pacer, metrics))

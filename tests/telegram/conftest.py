@@ -14,12 +14,14 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
+from telegram import Bot
 from telegram.ext import Application
 
 from bot.main import App
 from bot.reminders.timers import EditBudget
 from bot.settings import Settings
 from bot.telegram import RetryPolicy, build_application, run_telegram
+from bot.telegram.transport import AiohttpRequest
 from core.engine import Coach
 from core.model import UserRef
 from tests.engine.script import SCREEN_CLEAR, Chat
@@ -34,6 +36,9 @@ OTHER_CHAT = 7777  # somebody else, whose /help shows that earlier updates were 
 RUNNER = UserRef("telegram", str(CHAT), str(CHAT), "Runner")  # the runner, as the adapter sees them
 KEY = RUNNER.key
 STOP_TIMEOUT_S = 15
+# A plain Bot's connecting and writing are never stalled in these tests: a busy CI machine may hold
+# the process for a moment (a 0.3 s connect limit once failed getMe before any test began).
+SETUP_TIMEOUT_S = 10.0
 
 
 def settings_for(tg: FakeTelegram, **overrides: Any) -> Settings:
@@ -191,6 +196,14 @@ async def start_session(chat: TelegramChat) -> None:
 async def tg() -> AsyncIterator[FakeTelegram]:
     async with FakeTelegram() as fake:
         yield fake
+
+
+@asynccontextmanager
+async def plain_bot(tg: FakeTelegram, read_timeout: float) -> AsyncIterator[Bot]:
+    """A PTB Bot on the running Application's transport, waiting `read_timeout` for each answer."""
+    request = AiohttpRequest(timeout=SETUP_TIMEOUT_S, media_write_timeout=SETUP_TIMEOUT_S, read_timeout=read_timeout)
+    async with Bot(tg.token, base_url=f"{tg.url}/bot", request=request) as opened:
+        yield opened
 
 
 @pytest_asyncio.fixture

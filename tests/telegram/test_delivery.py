@@ -9,20 +9,16 @@ from collections.abc import AsyncIterator, Callable
 import pytest
 import pytest_asyncio
 from telegram import Bot
-from telegram.request import HTTPXRequest
 
 from bot.telegram import RetryPolicy, TelegramDelivery
 from bot.telegram.sending import CAPTION_LIMIT, TEXT_LIMIT, split_text
 from core.ports import DeliveryStatus
 from core.replies import Attachment, Button, Picture, Reply
 from tests.fakes.telegram_api import FakeTelegram
-from tests.telegram.conftest import FAST
+from tests.telegram.conftest import FAST, plain_bot
 
 CHAT = 55
 CALL_TIMEOUT = 1.0  # seconds to read an answer; the stalled case waits this long, not the emulator's stall
-# Connecting and writing are never stalled here: a busy CI machine may hold this process for a
-# moment (a 0.3 s connect limit once failed getMe before any test began).
-SETUP_TIMEOUT = 10.0
 
 
 def png(width: int = 4, height: int = 3) -> bytes:
@@ -35,16 +31,9 @@ NUDGE = (Reply("Run at 06:30 today: time for your warm-up. Ready?",
 
 
 @pytest_asyncio.fixture
-async def tg() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram() as fake:
-        yield fake
-
-
-@pytest_asyncio.fixture
 async def bot(tg: FakeTelegram) -> AsyncIterator[Bot]:
-    """A plain PTB Bot, as the running Application's `bot` would be."""
-    request = HTTPXRequest(read_timeout=CALL_TIMEOUT, write_timeout=SETUP_TIMEOUT, connect_timeout=SETUP_TIMEOUT)
-    async with Bot(tg.token, base_url=f"{tg.url}/bot", request=request) as opened:
+    """A plain PTB Bot, as the running Application's `bot` is."""
+    async with plain_bot(tg, CALL_TIMEOUT) as opened:
         yield opened
 
 
