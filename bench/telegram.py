@@ -1,7 +1,7 @@
 """Check-in round trip on Telegram: Tiptoe against a bare PTB bot, each in a process of its own.
 
     python -m bench.telegram [--runners 50] [--presses 20] [--solo-presses 200]
-                             [--db sqlite|postgres] [--base REV]
+                             [--db sqlite|postgres] [--base REV] [--bare-transport httpx|aiohttp]
 
 Not a test: it runs in real time and prints a table.
 
@@ -11,7 +11,8 @@ Three kinds of process, so that none pays for another's CPU:
 - the bot (`bench/telegram_bot.py`): Tiptoe (`open_app` + `build_application` + `run_telegram`
   on a real database: a SQLite file, or a fresh PostgreSQL schema dropped afterwards) or a
   bare PTB bot built with the same settings and update processor, which answers the press,
-  edits the pressed message and sends as many messages as Tiptoe sent for that kind of press;
+  edits the pressed message and sends as many messages as Tiptoe sent for that kind of press
+  (over PTB's default transport, httpx; Tiptoe's calls go over aiohttp, bot/telegram/transport.py);
 - this process: the load generator. Simulated runners press pain-score and Done buttons
   through the control server (the emulator pushes the update and answers once the bot sent
   the next buttons), each runner pressing again as soon as its reply arrived.
@@ -42,7 +43,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -434,7 +435,7 @@ async def contestant(name: str, kind: str, folder: Path, stack: AsyncExitStack, 
     else:
         script = folder / "replies.json"
         script.write_text(json.dumps(replies))
-        bot_args += ["--replies", str(script)]
+        bot_args += ["--replies", str(script), "--transport", args.bare_transport]
     bot, bot_ready = await start_process(f"{name}-bot", bot_args, folder, pythonpath=source)
     stack.push_async_callback(bot.stop)
     days = Path(f"{bot_ready}.days") if kind == "tiptoe" else None
@@ -541,7 +542,8 @@ def report(args: argparse.Namespace, loads: tuple[float, float], contestants: li
             f"{c.name} check-in {c.calls_per_press(CHECK_IN)}, done {c.calls_per_press(DONE)}, "
             f"effort {c.calls_per_press(EFFORT)}" for c in contestants),
         "The bare bot makes Tiptoe's calls of a steady-state session (same methods, texts and buttons, "
-        "its own button data of the same length), answering the press first, then in order.",
+        "its own button data of the same length), answering the press first, then in order, "
+        f"over {'Tiptoe' if args.bare_transport == 'aiohttp' else 'PTB'}'s transport ({args.bare_transport}).",
     ]
     crowd = f"{args.runners} chats"
     for c in contestants:
@@ -604,6 +606,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite", help="Tiptoe's database")
     parser.add_argument("--base", metavar="REV", help="also run Tiptoe at this git revision (before/after)")
     parser.add_argument("--profile", metavar="FILE", help="cProfile Tiptoe's bot process (the whole run) into FILE")
+    parser.add_argument("--bare-transport", choices=("httpx", "aiohttp"), default="httpx",
+                        help="the bare bot's: PTB's default (httpx), or Tiptoe's own (like for like: what "
+                             "Tiptoe's own work costs beside the same transport)")
     parser.add_argument("--pace", choices=("as-run", "local"), default="as-run",
                         help="Tiptoe's pacer: as `tiptoe run` has it (on PostgreSQL the pace row every "
                              "process shares: a round trip per message), or this process's own")

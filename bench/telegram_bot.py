@@ -19,7 +19,6 @@ import json
 import logging
 import signal
 from datetime import datetime, timedelta
-from functools import partial
 from pathlib import Path
 
 CHECK_IN, DONE, EFFORT = "check-in", "done", "effort"  # the bare bot's callback data, one per kind of press
@@ -91,7 +90,9 @@ async def run_tiptoe(args: argparse.Namespace, stop: asyncio.Event) -> None:
 
 
 async def run_bare(args: argparse.Namespace, stop: asyncio.Event) -> None:
-    """A PTB bot built like build_application's (same URLs, timeouts, update processor), no coach.
+    """A PTB bot built like build_application's (same URLs, timeouts, update processor), no coach,
+    on PTB's own transport (httpx), as PTB's documentation builds one, or (`--transport aiohttp`) on
+    Tiptoe's.
 
     Each press makes the calls Tiptoe made for that kind of press in a steady-state session
     (`--replies`: a JSON file of {kind: [calls of one press, ...]}, one list per exercise, taken
@@ -143,9 +144,16 @@ async def run_bare(args: argparse.Namespace, stop: asyncio.Event) -> None:
                 await context.bot.send_message(chat.id, call["text"], reply_markup=keyboard(call["buttons"]))
 
     api, timeout = args.api.rstrip("/"), RetryPolicy().call_timeout
-    application = (ApplicationBuilder().token(args.token).base_url(f"{api}/bot").base_file_url(f"{api}/file/bot")
-                   .connect_timeout(timeout).read_timeout(timeout).write_timeout(timeout)
-                   .media_write_timeout(timeout).concurrent_updates(PerChatOrder()).build())
+    builder = ApplicationBuilder().token(args.token).base_url(f"{api}/bot").base_file_url(f"{api}/file/bot")
+    if args.transport == "aiohttp":  # Tiptoe's transport, as build_application wires it
+        from bot.telegram.transport import AiohttpRequest
+
+        builder = (builder.request(AiohttpRequest(timeout=timeout, media_write_timeout=timeout))
+                   .get_updates_request(AiohttpRequest(timeout=timeout, media_write_timeout=timeout, connections=1)))
+    else:
+        builder = (builder.connect_timeout(timeout).read_timeout(timeout).write_timeout(timeout)
+                   .media_write_timeout(timeout))
+    application = builder.concurrent_updates(PerChatOrder()).build()
     application.add_handler(CommandHandler("start", start))
     application.add_handler(CallbackQueryHandler(press))
     set_aside_start_up()
@@ -174,6 +182,8 @@ def main() -> None:
     parser.add_argument("--schema")
     parser.add_argument("--start", help="Tiptoe's clock at start (ISO 8601 with a zone)")
     parser.add_argument("--replies", help="bare: a JSON file of Tiptoe's calls per kind of press")
+    parser.add_argument("--transport", choices=("httpx", "aiohttp"), default="httpx",
+                        help="bare: PTB's default transport, or Tiptoe's (bot/telegram/transport.py)")
     parser.add_argument("--profile", help="cProfile the whole run into this file")
     parser.add_argument("--pace", choices=("as-run", "local"), default="as-run",
                         help="Tiptoe's pacer: as `tiptoe run` has it (shared on PostgreSQL), or this process's")
