@@ -11,7 +11,8 @@ one; `read` bounds each wait for the answer (getUpdates adds its long-poll time,
 does). aiohttp has no write timeout, so the whole exchange is capped at connect + write +
 read. A timeout is PTB's TimedOut, any other failure its NetworkError, as HTTPXRequest
 reports them: the retry policy (faults.py) treats both as transient. No error text carries
-the request's URL, which holds the token.
+the request's URL, which holds the token. A proxy named in the environment (HTTPS_PROXY,
+HTTP_PROXY, NO_PROXY) carries the calls, as it did under httpx.
 """
 
 from __future__ import annotations
@@ -49,7 +50,8 @@ class AiohttpRequest(BaseRequest):
         if self._session is None or self._session.closed:  # PTB may start a bot again after a shutdown
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self._connections),
-                headers={"User-Agent": self.USER_AGENT})
+                headers={"User-Agent": self.USER_AGENT},
+                trust_env=True)  # HTTPS_PROXY / NO_PROXY from the environment, as PTB's httpx honours them
 
     async def shutdown(self) -> None:
         if self._session is not None and not self._session.closed:

@@ -86,3 +86,14 @@ async def test_a_bot_shut_down_can_start_again(tg: FakeTelegram) -> None:
 async def test_a_call_before_start_says_so() -> None:
     with pytest.raises(RuntimeError, match="not initialized"):
         await request().do_request("http://127.0.0.1:1/bot1:x/getMe", "POST")
+
+
+async def test_a_proxy_named_in_the_environment_carries_the_calls(tg: FakeTelegram,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    # HTTP_PROXY names the emulator; the Bot API's host does not resolve, so only the proxy can answer.
+    monkeypatch.setenv("HTTP_PROXY", tg.url)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    async with Bot(tg.token, base_url="http://api.telegram.invalid/bot", request=request()) as bot:
+        await bot.send_message(CHAT, "through the proxy")
+    assert [c.params["text"] for c in tg.calls_of("sendMessage")] == ["through the proxy"]
