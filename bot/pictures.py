@@ -30,6 +30,10 @@ class LevelPictures:
     def __init__(self, folder: Path, poses: tuple[LevelPoses, ...] = LEVEL_POSES) -> None:
         self.folder = folder
         self.poses = {(entry.exercise, entry.level): entry for entry in poses}
+        # The drawing code as this process loaded it (it draws with that code, whatever the files say
+        # later), read once: every picture sent used to read both source files again.
+        self._code = drawing_code()
+        self._paths: dict[tuple[str, int], Path] = {}
 
     async def level_picture(self, exercise_key: str, level: int) -> Picture:
         path = await asyncio.to_thread(self.ensure, exercise_key, level)
@@ -38,8 +42,12 @@ class LevelPictures:
 
     def path_for(self, exercise_key: str, level: int) -> Path:
         """Where this level's picture lives as the code and data stand now."""
-        poses, label = self.poses[exercise_key, level], picture_label(exercise_key, level)
-        return self.folder / f"{exercise_key}-level-{level}-{content_hash(poses, label)}.png"
+        path = self._paths.get((exercise_key, level))
+        if path is None:
+            poses, label = self.poses[exercise_key, level], picture_label(exercise_key, level)
+            name = f"{exercise_key}-level-{level}-{content_hash(poses, label, self._code)}.png"
+            path = self._paths[exercise_key, level] = self.folder / name
+        return path
 
     def ensure(self, exercise_key: str, level: int) -> Path:
         """The picture's file, drawn now if it is missing or out of date."""
@@ -63,8 +71,12 @@ class LevelPictures:
         return [self.ensure(exercise, level) for exercise, level in self.poses]
 
 
-def content_hash(poses: LevelPoses, label: PictureLabel) -> str:
+def drawing_code() -> bytes:
+    """The source of the modules that decide how a picture looks (DRAWING_CODE), one after the other."""
+    return b"".join(Path(module.__file__ or "").read_bytes() for module in DRAWING_CODE)
+
+
+def content_hash(poses: LevelPoses, label: PictureLabel, code: bytes) -> str:
     digest = hashlib.sha256(repr((poses, label)).encode())
-    for module in DRAWING_CODE:
-        digest.update(Path(module.__file__ or "").read_bytes())
+    digest.update(code)
     return digest.hexdigest()[:HASH_CHARS]
