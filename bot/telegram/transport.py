@@ -8,8 +8,8 @@ against the Bot API emulator in a process of its own). A press makes four calls 
 
 Timeouts keep PTB's meaning: `connect` bounds waiting for a pooled connection and opening
 one; `read` bounds each wait for the answer (getUpdates adds its long-poll time, as PTB
-does). aiohttp has no write timeout, so the whole exchange is capped at connect + write +
-read. A timeout is PTB's TimedOut, any other failure its NetworkError, as HTTPXRequest
+does). aiohttp has no write timeout, so the whole exchange is capped at the sum of the four
+(pool, connect, write, read). A timeout is PTB's TimedOut, any other failure its NetworkError, as HTTPXRequest
 reports them: the retry policy (faults.py) treats both as transient. No error text carries
 the request's URL, which holds the token. A proxy named in the environment (HTTPS_PROXY,
 HTTP_PROXY, NO_PROXY) carries the calls, as it did under httpx.
