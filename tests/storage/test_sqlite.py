@@ -12,12 +12,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine, event, insert, text
+from sqlalchemy.orm import Session
 
 from bot.clock import ManualClock
 from bot.reminders.dispatcher import BACKLOG_ON_LOOP
 from bot.storage.database import make_engine, sqlite_url, sqlite_worker_engine
 from bot.storage.repository import SqlRunnerStore
 from bot.storage.tables import AppMetaRow, ReminderRow
+from bot.storage.worker import UnitsOfWork
 from core.model import Runner, Snapshot
 from tests.reminders.conftest import START, RecordingDelivery, add_runners, make_dispatcher, runner_snapshot
 from tests.storage.backends import DatabaseUnderTest, open_database
@@ -109,6 +111,41 @@ async def test_a_check_ins_units_run_on_the_loops_thread_and_a_cold_load_in_the_
             assert threads == {threading.get_ident()}
         finally:
             store.close()
+
+
+async def test_a_save_behind_a_transaction_in_the_stores_threads_waits_on_the_loop_and_runs_there(
+        tmp_path: Path) -> None:
+    """A heavy save (one that replans reminders) runs in the store's threads holding the writer; a
+    check-in's save that meets it waits for it on the loop, then runs on the loop's thread."""
+    async with a_saved_runner(tmp_path) as (database, _, _):
+        units = UnitsOfWork(database.session_factory)
+        started, release = threading.Event(), threading.Event()
+        ran_on: list[int] = []
+
+        def heavy(db: Session) -> None:
+            db.execute(insert(AppMetaRow).values(name="heavy", value="replanned"))
+            started.set()
+            release.wait(10)
+
+        def light(db: Session) -> None:
+            db.execute(insert(AppMetaRow).values(name="light", value="checked in"))
+            ran_on.append(threading.get_ident())
+
+        try:
+            heavy_save = asyncio.create_task(units.write(heavy, heavy=True))
+            assert await asyncio.to_thread(started.wait, 10)
+            light_save = asyncio.create_task(units.write(light))
+            await asyncio.sleep(HELD_S)
+            assert not light_save.done(), "it waits for the writer"
+            release.set()
+            await asyncio.wait_for(asyncio.gather(heavy_save, light_save), 10)
+            assert ran_on == [threading.get_ident()]
+            async with database.session_factory() as db:
+                names = set((await db.scalars(text("SELECT name FROM app_meta"))).all())
+            assert {"heavy", "light"} <= names
+        finally:
+            release.set()
+            units.close()
 
 
 async def test_reminder_and_timer_passes_run_on_the_loops_thread_and_a_long_backlog_in_the_stores(
