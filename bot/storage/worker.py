@@ -13,7 +13,9 @@ one piece:
   A heavy unit (a whole snapshot read from its rows, a save that replans reminders: several
   milliseconds each) goes to those threads straight away: on the loop it held up everything
   else, and a reminder burst, which loads each runner cold, fell behind its pace (measured:
-  23 of 27 sends a second, the last ones 3 s late).
+  23 of 27 sends a second, the last ones 3 s late). A unit that finds one of those threads'
+  transactions holding the writer waits for it on the loop and then runs there; it goes to a
+  thread only if the writer is taken again by then.
 - PostgreSQL: the whole unit in one greenlet on the engine's sync face (asyncpg below): a
   connection from the pool, the statements, and its return, with one switch into the greenlet
   and one per round trip. An AsyncSession spent three greenlet switches and its own
@@ -89,7 +91,7 @@ class UnitsOfWork:
             if result is _LOCKED and self._thread_writes:
                 # A thread's transaction holds the writer (a save that replans, most often): wait here for
                 # those under way, then try again on the loop. Queued in a thread behind them, each save
-                # cost a hand-off and a wake-up (measured at 50 chats: 16 % of the bot's CPU in the threads).
+                # cost a hand-off and a wake-up (at 50 chats, 16 % of the bot's busy samples were in the threads).
                 await asyncio.wait(set(self._thread_writes))
                 result = self._at_once_or_locked(transaction, work, args)
             if result is not _LOCKED:
