@@ -146,10 +146,10 @@ async def run_bare(args: argparse.Namespace, stop: asyncio.Event) -> None:
     api, timeout = args.api.rstrip("/"), RetryPolicy().call_timeout
     builder = ApplicationBuilder().token(args.token).base_url(f"{api}/bot").base_file_url(f"{api}/file/bot")
     if args.transport == "aiohttp":  # Tiptoe's transport, as build_application wires it
-        from bot.telegram.transport import AiohttpRequest
+        from bot.telegram.transport import bot_api_requests
 
-        builder = (builder.request(AiohttpRequest(timeout=timeout, media_write_timeout=timeout))
-                   .get_updates_request(AiohttpRequest(timeout=timeout, media_write_timeout=timeout, connections=1)))
+        calls, polls = bot_api_requests(timeout)
+        builder = builder.request(calls).get_updates_request(polls)
     else:
         builder = (builder.connect_timeout(timeout).read_timeout(timeout).write_timeout(timeout)
                    .media_write_timeout(timeout))

@@ -11,6 +11,7 @@ import asyncio
 import hashlib
 import os
 import tempfile
+from functools import cached_property
 from pathlib import Path
 
 import bot.figures
@@ -30,10 +31,13 @@ class LevelPictures:
     def __init__(self, folder: Path, poses: tuple[LevelPoses, ...] = LEVEL_POSES) -> None:
         self.folder = folder
         self.poses = {(entry.exercise, entry.level): entry for entry in poses}
-        # The drawing code as this process loaded it (it draws with that code, whatever the files say
-        # later), read once: every picture sent used to read both source files again.
-        self._code = drawing_code()
-        self._paths: dict[tuple[str, int], Path] = {}
+        self._paths: dict[tuple[str, int], Path] = {}  # each level's file name, worked out once
+
+    @cached_property
+    def _code(self) -> bytes:
+        """The drawing code as this process loaded it (it draws with that code, whatever the files say
+        later), read at the first picture, not at start-up: every picture sent used to read it again."""
+        return drawing_code()
 
     async def level_picture(self, exercise_key: str, level: int) -> Picture:
         path = await asyncio.to_thread(self.ensure, exercise_key, level)

@@ -41,10 +41,10 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine
-from sqlalchemy.sql import Executable
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Executable
 from sqlalchemy.util import greenlet_spawn
 
 from bot.storage.database import autocommit, sqlite_worker_engine

@@ -51,7 +51,7 @@ from bot.telegram.logs import MASK, one_line_start_failures, protect_token
 from bot.telegram.ordering import PerChatOrder
 from bot.telegram.pacing import PacedRequests
 from bot.telegram.sending import PressedMessage, ReplySender, toast_text
-from bot.telegram.transport import AiohttpRequest
+from bot.telegram.transport import bot_api_requests
 from bot.turns import AnsweredTurn, TurnObserver
 from core.conversation import PRESS_PROBLEMS
 from core.engine import BUSY, Coach
@@ -291,16 +291,16 @@ def build_application(coach: Coach, settings: Settings, *, retry: RetryPolicy | 
     metrics = metrics or Metrics()
     pacer = pacer or RateLimiter(TELEGRAM_RATE, TELEGRAM_PER_CHAT_GAP, TELEGRAM_PER_CHAT_BURST)
     api = settings.telegram_api_url.rstrip("/")
+    # Every call over aiohttp (transport.py): PTB's own httpx transport was most of a press's CPU.
+    calls, polls = bot_api_requests(retry.call_timeout)
     application = (
         ApplicationBuilder()
         .token(token)
         .base_url(f"{api}/bot")
         .base_file_url(f"{api}/file/bot")
         .context_types(ContextTypes(context=TiptoeContext, bot_data=Wiring))
-        # Every call over aiohttp (transport.py): PTB's own httpx transport was most of a press's CPU.
-        .request(AiohttpRequest(timeout=retry.call_timeout, media_write_timeout=retry.call_timeout))
-        .get_updates_request(AiohttpRequest(timeout=retry.call_timeout, media_write_timeout=retry.call_timeout,
-                                            connections=1))
+        .request(calls)
+        .get_updates_request(polls)
         .post_init(announce_commands)
         .concurrent_updates(PerChatOrder())
         .rate_limiter(PacedRequests(pacer, metrics))

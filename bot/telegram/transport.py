@@ -9,8 +9,8 @@ against the Bot API emulator in a process of its own). A press makes four calls 
 Timeouts keep PTB's meaning: `connect` bounds waiting for a pooled connection and opening
 one; `read` bounds each wait for the answer (getUpdates adds its long-poll time, as PTB
 does). aiohttp has no write timeout, so the whole exchange is capped at the sum of the four
-(pool, connect, write, read). A timeout is PTB's TimedOut, any other failure its NetworkError, as HTTPXRequest
-reports them: the retry policy (faults.py) treats both as transient. No error text carries
+(pool, connect, write, read). A timeout is PTB's TimedOut, any other failure its NetworkError,
+as HTTPXRequest reports them: the retry policy (faults.py) treats both as transient. No error text carries
 the request's URL, which holds the token. A proxy named in the environment (HTTPS_PROXY,
 HTTP_PROXY, NO_PROXY) carries the calls, as it did under httpx.
 """
@@ -95,6 +95,12 @@ class AiohttpRequest(BaseRequest):
         if where not in self._proxies:
             self._proxies[where] = None if proxy_bypass(where[1]) else getproxies().get(where[0])
         return self._proxies[where]
+
+
+def bot_api_requests(timeout: float) -> tuple[AiohttpRequest, AiohttpRequest]:
+    """An Application's two: one for every call, one for getUpdates (a single long poll at a time)."""
+    return (AiohttpRequest(timeout=timeout, media_write_timeout=timeout),
+            AiohttpRequest(timeout=timeout, media_write_timeout=timeout, connections=1))
 
 
 def _given(value: Any, default: float) -> float | None:

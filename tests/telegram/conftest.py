@@ -198,11 +198,15 @@ async def tg() -> AsyncIterator[FakeTelegram]:
         yield fake
 
 
+def plain_request(read_timeout: float) -> AiohttpRequest:
+    """The running Application's transport, waiting `read_timeout` for each answer."""
+    return AiohttpRequest(timeout=SETUP_TIMEOUT_S, media_write_timeout=SETUP_TIMEOUT_S, read_timeout=read_timeout)
+
+
 @asynccontextmanager
 async def plain_bot(tg: FakeTelegram, read_timeout: float) -> AsyncIterator[Bot]:
     """A PTB Bot on the running Application's transport, waiting `read_timeout` for each answer."""
-    request = AiohttpRequest(timeout=SETUP_TIMEOUT_S, media_write_timeout=SETUP_TIMEOUT_S, read_timeout=read_timeout)
-    async with Bot(tg.token, base_url=f"{tg.url}/bot", request=request) as opened:
+    async with Bot(tg.token, base_url=f"{tg.url}/bot", request=plain_request(read_timeout)) as opened:
         yield opened
 
 

@@ -15,16 +15,11 @@ import pytest_asyncio
 from telegram import Bot, InputFile
 from telegram.error import NetworkError, RetryAfter, TimedOut
 
-from bot.telegram.transport import AiohttpRequest
 from tests.fakes.telegram_api import FakeTelegram
-from tests.telegram.conftest import SETUP_TIMEOUT_S, plain_bot
+from tests.telegram.conftest import plain_bot, plain_request
 
 CHAT = 77
 READ_TIMEOUT = 0.5  # a stalled answer waits this long, not the emulator's stall
-
-
-def request() -> AiohttpRequest:
-    return AiohttpRequest(timeout=SETUP_TIMEOUT_S, media_write_timeout=SETUP_TIMEOUT_S, read_timeout=READ_TIMEOUT)
 
 
 @pytest_asyncio.fixture
@@ -66,7 +61,7 @@ async def test_an_unreachable_server_is_a_network_error_naming_the_host_not_the_
         free.bind(("127.0.0.1", 0))
         port = free.getsockname()[1]
     token = "4242:SECRET-token-never-shown"
-    bot = Bot(token, base_url=f"http://127.0.0.1:{port}/bot", request=request())
+    bot = Bot(token, base_url=f"http://127.0.0.1:{port}/bot", request=plain_request(READ_TIMEOUT))
     with pytest.raises(NetworkError) as raised:
         await bot.initialize()  # getMe
     message = str(raised.value)
@@ -75,7 +70,7 @@ async def test_an_unreachable_server_is_a_network_error_naming_the_host_not_the_
 
 
 async def test_a_bot_shut_down_can_start_again(tg: FakeTelegram) -> None:
-    bot = Bot(tg.token, base_url=f"{tg.url}/bot", request=request())
+    bot = Bot(tg.token, base_url=f"{tg.url}/bot", request=plain_request(READ_TIMEOUT))
     async with bot:
         await bot.send_message(CHAT, "first")
     async with bot:
@@ -85,7 +80,7 @@ async def test_a_bot_shut_down_can_start_again(tg: FakeTelegram) -> None:
 
 async def test_a_call_before_start_says_so() -> None:
     with pytest.raises(RuntimeError, match="not initialized"):
-        await request().do_request("http://127.0.0.1:1/bot1:x/getMe", "POST")
+        await plain_request(READ_TIMEOUT).do_request("http://127.0.0.1:1/bot1:x/getMe", "POST")
 
 
 async def test_a_proxy_named_in_the_environment_carries_the_calls(tg: FakeTelegram,
@@ -94,6 +89,6 @@ async def test_a_proxy_named_in_the_environment_carries_the_calls(tg: FakeTelegr
     monkeypatch.setenv("HTTP_PROXY", tg.url)
     monkeypatch.delenv("NO_PROXY", raising=False)
     monkeypatch.delenv("no_proxy", raising=False)
-    async with Bot(tg.token, base_url="http://api.telegram.invalid/bot", request=request()) as bot:
+    async with Bot(tg.token, base_url="http://api.telegram.invalid/bot", request=plain_request(READ_TIMEOUT)) as bot:
         await bot.send_message(CHAT, "through the proxy")
     assert [c.params["text"] for c in tg.calls_of("sendMessage")] == ["through the proxy"]
