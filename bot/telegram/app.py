@@ -361,6 +361,9 @@ async def run_telegram(application: Application, settings: Settings, stop: async
         if application.running:
             await application.stop()
         await application.shutdown()
+        # An Application whose getMe failed never initialised, so its shutdown skips the bot;
+        # the bot's connections were open for getMe all the same. A no-op after a clean shutdown.
+        await application.bot.shutdown()
         if own_web is not None:
             await own_web.close()
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import socket
 
+import aiohttp
 import pytest
 
 from bot.main import App
@@ -113,3 +115,16 @@ async def test_a_rejected_token_is_not_repeated_in_the_error(app: App, tg: FakeT
     assert "TELEGRAM_TOKEN" in str(raised.value)
     assert wrong not in str(raised.value) and wrong not in repr(raised.value.__cause__)
     assert wrong not in caplog.text
+
+
+async def test_a_start_that_fails_at_get_me_leaves_no_connection_open(app: App, tg: FakeTelegram) -> None:
+    before = {id(found) for found in open_sessions()}
+    with pytest.raises(StartupError):
+        async with running_bot(app.coach, tg, telegram_token="999:WRONG-token"):
+            pass
+    assert [found for found in open_sessions() if id(found) not in before] == []
+
+
+def open_sessions() -> list[aiohttp.ClientSession]:
+    """The aiohttp sessions alive and open in this process (an unclosed one warns when collected)."""
+    return [found for found in gc.get_objects() if isinstance(found, aiohttp.ClientSession) and not found.closed]
