@@ -17,8 +17,8 @@ from core.programme import CHECK_IN_AFTER_MISSED_WEEKS, DEFAULT_LEAD_MINUTES, WE
 from core.zones import zone_for
 
 __all__ = ["WEEKDAY_FULL", "WEEKDAY_NAMES", "DueReminder", "ReminderKind", "choose_strength_days", "local_date",
-           "local_instant", "local_time", "next_strength_day", "reminders_between", "run_day_for", "session_start",
-           "zone_for"]  # zone_for: also here for the callers that work in local dates
+           "local_instant", "local_time", "next_session_day", "next_strength_day", "reminders_between",
+           "run_day_for", "session_start", "zone_for"]  # zone_for: also here for the callers that work in local dates
 
 WEEKDAY_NAMES: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 WEEKDAY_FULL: tuple[str, ...] = (
@@ -110,6 +110,14 @@ def next_strength_day(schedule: Schedule, today: date) -> date:
         raise ValueError("the schedule has no strength days")
     ahead = min((d - today.weekday()) % 7 for d in schedule.strength_days)
     return today + timedelta(days=ahead)
+
+
+def next_session_day(schedule: Schedule, now: datetime) -> date:
+    """The first strength day whose run is still ahead: today's until its run time, then the next."""
+    day = next_strength_day(schedule, local_date(now, schedule.timezone))
+    if local_instant(day, schedule.run_time, schedule.timezone) <= _utc(now):
+        day = next_strength_day(schedule, day + timedelta(days=1))
+    return day
 
 
 # ---- local wall time <-> UTC instants -----------------------------------------------

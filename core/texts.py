@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from core.model import Schedule
 from core.programme import (
@@ -13,7 +13,7 @@ from core.programme import (
     SELFTEST_RETEST_DAYS,
     SESSION_MINUTES_RANGE,
 )
-from core.schedule import WEEKDAY_NAMES, choose_strength_days, next_strength_day
+from core.schedule import WEEKDAY_NAMES, choose_strength_days, next_session_day
 
 HELP = (
     "Here's what I can do:\n"
@@ -72,7 +72,7 @@ def long_date(day: date) -> str:
     return f"{day.day} {day.strftime('%b %Y')}"
 
 
-def schedule_summary(schedule: Schedule, today: date) -> str:
+def schedule_summary(schedule: Schedule, now: datetime) -> str:
     _, why = choose_strength_days(schedule.run_days, schedule.sessions_target)
     lead = (f"I'll remind you {schedule.lead_minutes} min before your run time on those days."
             if schedule.lead_minutes is not None else "Reminders are off; start with /session whenever you like.")
@@ -81,5 +81,5 @@ def schedule_summary(schedule: Schedule, today: date) -> str:
         f"({schedule.timezone}).\n"
         f"Strength days: {why}\n"
         f"{lead}\n"
-        f"Next session: {short_date(next_strength_day(schedule, today))}."
+        f"Next session: {short_date(next_session_day(schedule, now))}."
     )

@@ -20,6 +20,7 @@ from core.schedule import (
     local_date,
     local_instant,
     local_time,
+    next_session_day,
     next_strength_day,
     reminders_between,
     session_start,
@@ -139,6 +140,22 @@ def test_choose_strength_days_avoids_back_to_back_whenever_possible(target: int)
 def test_next_strength_day(run_days: str, today: date, expected: date) -> None:
     schedule = Schedule(days(run_days), time(7), "UTC", 20, 2, days(run_days))
     assert next_strength_day(schedule, today) == expected
+
+
+@pytest.mark.parametrize(
+    ("now", "expected"),
+    [
+        ("2026-12-07 05:00", date(2026, 12, 7)),  # Mon 06:00 in Berlin: the 06:30 run is ahead
+        ("2026-12-07 05:29", date(2026, 12, 7)),  # a minute before the run: still today's
+        ("2026-12-07 05:30", date(2026, 12, 11)),  # the run's time: today's session has passed
+        ("2026-12-07 06:00", date(2026, 12, 11)),  # 07:00 in Berlin, set up after the run
+        ("2026-12-06 23:30", date(2026, 12, 7)),  # Monday 00:30 in Berlin, Sunday in UTC
+    ],
+    ids=["before-the-run", "just-before", "at-the-run", "after-the-run", "past-local-midnight"],
+)
+def test_next_session_day_is_todays_only_until_the_run(now: str, expected: date) -> None:
+    schedule = Schedule(days("Mon Fri"), time(6, 30), "Europe/Berlin", 20, 2, days("Mon Fri"))
+    assert next_session_day(schedule, utc(now)) == expected
 
 
 def test_next_strength_day_needs_strength_days() -> None:

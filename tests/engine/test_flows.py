@@ -553,6 +553,18 @@ async def test_no_snooze_that_would_end_after_the_run_started(minutes_after_nudg
 
 
 @pytest.mark.asyncio
+@pytest.mark.parametrize(("hour", "next_session"), [(6, "Mon 30 Nov"), (8, "Fri 4 Dec")],
+                         ids=["before-the-run", "after-the-run"])
+async def test_the_set_up_names_todays_session_only_while_its_run_is_ahead(hour: int, next_session: str) -> None:
+    world = make_world()
+    world.clock.set(START.replace(hour=hour))  # Monday, a strength day; the run is at 07:00
+    chat = world.chat()
+    await onboard(chat)
+    assert f"Next session: {next_session}." in chat.last_text
+    assert f"Next session: {next_session}." in texts(await chat.send("/settings"))
+
+
+@pytest.mark.asyncio
 async def test_snooze_brings_the_nudge_back_and_skip_records_the_day_once() -> None:
     world, chat = await onboarded()
     assert await world.deliver_due(chat, datetime(2026, 11, 30, 6, 45, tzinfo=UTC)) == [ReminderKind.SESSION]
