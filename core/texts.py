@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from core.model import Schedule
+from core.consistency import trained_today
+from core.model import History, Schedule
 from core.programme import (
     MOBILITY_MINUTES,
     MOBILITY_MOVES,
@@ -13,7 +14,7 @@ from core.programme import (
     SELFTEST_RETEST_DAYS,
     SESSION_MINUTES_RANGE,
 )
-from core.schedule import WEEKDAY_NAMES, choose_strength_days, next_session_day
+from core.schedule import WEEKDAY_NAMES, choose_strength_days, next_session_day, next_strength_day, session_start
 
 HELP = (
     "Here's what I can do:\n"
@@ -72,7 +73,7 @@ def long_date(day: date) -> str:
     return f"{day.day} {day.strftime('%b %Y')}"
 
 
-def schedule_summary(schedule: Schedule, now: datetime) -> str:
+def schedule_summary(schedule: Schedule, now: datetime, history: History) -> str:
     _, why = choose_strength_days(schedule.run_days, schedule.sessions_target)
     lead = (f"I'll remind you {schedule.lead_minutes} min before your run time on those days."
             if schedule.lead_minutes is not None else "Reminders are off; start with /session whenever you like.")
@@ -81,5 +82,16 @@ def schedule_summary(schedule: Schedule, now: datetime) -> str:
         f"({schedule.timezone}).\n"
         f"Strength days: {why}\n"
         f"{lead}\n"
-        f"Next session: {short_date(next_session_day(schedule, now))}."
+        f"Next session: {_next_session(schedule, now, history)}."
     )
+
+
+def _next_session(schedule: Schedule, now: datetime, history: History) -> str:
+    """The day; or today's, which no reminder announces once its reminder time has passed."""
+    day = next_session_day(schedule, now)
+    if trained_today(history, day):  # today's is done: one a day [D]
+        return short_date(next_strength_day(schedule, day + timedelta(days=1)))
+    if schedule.lead_minutes is not None and session_start(schedule, day) <= now:
+        return (f"today, before your {schedule.run_time.strftime('%H:%M')} run "
+                "(too late for today's reminder: start whenever you're ready)")
+    return short_date(day)

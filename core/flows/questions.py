@@ -221,7 +221,7 @@ def schedule_from_data(turn: Turn, base: Schedule | None) -> Schedule:
 def ask_finish(turn: Turn) -> None:
     schedule = schedule_from_data(turn, None)
     turn.update_runner(schedule=schedule, onboarded=True)
-    turn.ask("finish", "All set! 🎉\n\n" + schedule_summary(schedule, turn.now),
+    turn.ask("finish", "All set! 🎉\n\n" + schedule_summary(schedule, turn.now, turn.history),
              ((("Start a session now", "start_now", ""), ("Wait for the reminder", "wait", "")),))
 
 

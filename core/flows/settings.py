@@ -51,7 +51,7 @@ def ask_menu(turn: Turn) -> None:
                else f"pain-free (up to {GREEN_MAX}/{PAIN_MAX})")
     guidance = "just the dose" if turn.runner.dose_only else "set by set with live timers"
     timers = ("Guide me set by set" if turn.runner.dose_only else "Just tell me the dose", "set", "timers")
-    turn.ask("settings", (schedule_summary(schedule, turn.now)
+    turn.ask("settings", (schedule_summary(schedule, turn.now, turn.history)
                           + f"\nMorning check: {schedule.morning_time.strftime('%H:%M')}. Off-day notes: {notes}."
                           + f"\nPain limits: {profile}.\nSessions: {guidance}."
                           + f"\nOne-sided exercises start on the {first_side(turn.runner).value}."

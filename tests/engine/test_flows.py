@@ -553,15 +553,28 @@ async def test_no_snooze_that_would_end_after_the_run_started(minutes_after_nudg
 
 
 @pytest.mark.asyncio
-@pytest.mark.parametrize(("hour", "next_session"), [(6, "Mon 30 Nov"), (8, "Fri 4 Dec")],
-                         ids=["before-the-run", "after-the-run"])
-async def test_the_set_up_names_todays_session_only_while_its_run_is_ahead(hour: int, next_session: str) -> None:
+@pytest.mark.parametrize(("minute", "next_session"), [
+    (6 * 60, "Mon 30 Nov"),
+    (6 * 60 + 45, "today, before your 07:00 run (too late for today's reminder: start whenever you're ready)"),
+    (8 * 60, "Fri 4 Dec"),
+], ids=["before-the-reminder", "between-the-reminder-and-the-run", "after-the-run"])
+async def test_the_set_up_names_todays_session_only_while_its_run_is_ahead(minute: int, next_session: str) -> None:
     world = make_world()
-    world.clock.set(START.replace(hour=hour))  # Monday, a strength day; the run is at 07:00
+    # Monday, a strength day: the run is at 07:00, its reminder 20 min before
+    world.clock.set(START.replace(hour=minute // 60, minute=minute % 60))
     chat = world.chat()
     await onboard(chat)
     assert f"Next session: {next_session}." in chat.last_text
     assert f"Next session: {next_session}." in texts(await chat.send("/settings"))
+
+
+@pytest.mark.asyncio
+async def test_after_todays_session_the_settings_name_the_next_strength_day() -> None:
+    world, chat = await onboarded()  # Monday 06:00; the run is at 07:00
+    assert "Next session: Mon 30 Nov." in texts(await chat.send("/settings"))
+    await chat.press("Done")
+    await do_session(chat)
+    assert "Next session: Fri 4 Dec." in texts(await chat.send("/settings"))
 
 
 @pytest.mark.asyncio
