@@ -45,7 +45,6 @@ def render_progress(data: ProgressData) -> bytes:
 
 def draw_progress(data: ProgressData) -> Any:
     """The chart as a matplotlib Figure (a Figure without pyplot keeps no global state)."""
-    from matplotlib.dates import DateFormatter
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
@@ -54,17 +53,17 @@ def draw_progress(data: ProgressData) -> Any:
     levels, pain, weeks = figure.subplots(3, 1, sharex=True, height_ratios=(3.1, 2.7, 1.9))
     _draw_levels(levels, data)
     # Inside the panel, right of the line where no lane reaches yet: above it would meet the title.
-    levels.text(data.today + timedelta(days=1), len(data.exercise_names) - 0.45, f" {data.today_label}",
-                ha="left", va="top", fontsize=10, color=TODAY_LINE)
+    if data.today < data.last_day:  # on the last day the line is the chart's edge: a label would push it in
+        levels.text(data.today + timedelta(days=1), len(data.exercise_names) - 0.45, f" {data.today_label}",
+                    ha="left", va="top", fontsize=10, color=TODAY_LINE)
     _draw_pain(pain, data)
     _draw_weeks(weeks, data, MaxNLocator)
-    ticks = _date_ticks(data.first_day, data.last_day)
+    ticks, labels = _date_ticks(data.first_day, data.last_day, data.date_format)
     for axes in (levels, pain, weeks):
         axes.set_xlim(data.first_day, data.last_day + timedelta(days=1))
         axes.axvline(data.today + timedelta(days=1), color=TODAY_LINE, linestyle=":", linewidth=1.4, zorder=1)
-        axes.set_xticks(ticks)
+        axes.set_xticks(ticks, labels)
         axes.set_xticks(_mondays(data.first_day, data.last_day), minor=True)
-        axes.xaxis.set_major_formatter(DateFormatter(data.date_format))
         axes.tick_params(axis="x", labelbottom=True, labelsize=10.5, colors=INK)
         axes.tick_params(axis="y", labelsize=11, colors=INK)
         for side in ("top", "right"):
@@ -72,14 +71,19 @@ def draw_progress(data: ProgressData) -> Any:
     return figure
 
 
-def _date_ticks(first: date, last: date) -> list[date]:
-    """Dates to label: every day in a first week (under the middle of its day, where its points
-    are), else Mondays where their week begins (every other one past six weeks)."""
+def _date_ticks(first: date, last: date, date_format: str) -> tuple[list[date], list[str]]:
+    """Dates to label, and their labels: every day in a first week (under the middle of its day,
+    where its points are), else Mondays where their week begins (every other one past six weeks).
+    A week's seven labels in full ("01 Dec") touched on a phone-sized chart: there only the first
+    day and a new month's first say their month ("30 Nov", "01 Dec", "02", "03" ...)."""
     days = (last - first).days + 1
-    if days <= 8:
-        return [datetime.combine(first + timedelta(days=n), time(12)) for n in range(days)]
-    mondays = _mondays(first, last)
-    return mondays if days <= MAX_WEEKLY_TICKS * 7 else mondays[::2]
+    if days > 8:
+        mondays = _mondays(first, last)
+        shown = mondays if days <= MAX_WEEKLY_TICKS * 7 else mondays[::2]
+        return shown, [day.strftime(date_format) for day in shown]
+    daily = [first + timedelta(days=n) for n in range(days)]
+    labels = [day.strftime(date_format if n == 0 or day.day == 1 else "%d") for n, day in enumerate(daily)]
+    return [datetime.combine(day, time(12)) for day in daily], labels
 
 
 def _mondays(first: date, last: date) -> list[date]:

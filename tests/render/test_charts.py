@@ -110,3 +110,33 @@ def test_each_pain_point_sits_inside_its_own_day(data: ProgressData, drawn) -> N
     # Dodged apart within the day, never onto the day before or after (a date plus hours is a date).
     for x, day in zip(plotted, expected):
         assert day < x < day + 1
+
+
+async def first_week() -> Snapshot:
+    """A runner who joined on Monday 30 Nov and trained that morning."""
+    store = MemoryStore()
+    coach = Coach(store, ManualClock(datetime(2026, 11, 30, 6, 0, tzinfo=UTC)),
+                  Services(signer=Signer(b"tests"), charts=TinyCharts()))
+    chat = Chat(coach, UserRef("terminal", "w", "w", "W"))
+    await onboard(chat)
+    await easy_session(chat)
+    snapshot = await store.load(chat.user.key)
+    assert snapshot is not None
+    return snapshot
+
+
+@pytest.mark.parametrize("today", [date(2026, 11, 30), date(2026, 12, 6)], ids=["its-monday", "its-sunday"])
+async def test_a_first_weeks_chart_keeps_its_dates_apart_and_everything_on_the_page(today: date) -> None:
+    snapshot = await first_week()
+    figure = draw_progress(progress_data(snapshot.runner, snapshot.history, today))
+    figure.savefig(io.BytesIO(), format="png")  # lays it out as sent; extents below are in its pixels
+    page = figure.bbox
+    for axes in figure.axes:
+        labels = [label for label in axes.get_xticklabels() if label.get_text()]
+        boxes = [label.get_window_extent() for label in labels]
+        assert min(right.x0 - left.x1 for left, right in zip(boxes, boxes[1:])) >= 5  # pixels between labels
+        assert axes.get_window_extent().width >= 0.75 * page.width  # no label pushed the panel in
+        for text in axes.texts:
+            box = text.get_window_extent()
+            assert page.x0 <= box.x0 and box.x1 <= page.x1, text.get_text()
+        assert [label.get_text() for label in labels] == ["30 Nov", "01 Dec", "02", "03", "04", "05", "06"]
