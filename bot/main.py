@@ -151,7 +151,10 @@ async def chat(settings: Settings, db_path: str | None, user_name: str, now: dat
         terminal = TerminalChat(coach=app.coach, user=user, files_dir=_files_dir(database_url),
                                 help_lines=(QUIT_HELP, CLOCK_HELP) if manual else (QUIT_HELP,))
         local_now = manual.now().astimezone(zone_for(zone_name or "UTC")) if manual else None
-        terminal.out.write(banner(known=zone_name is not None, now=local_now, zone_name=zone_name))
+        waiting = await app.coach.left_off(user)
+        terminal.out.write(banner(known=zone_name is not None, now=local_now, zone_name=zone_name,
+                                  resuming=bool(waiting)))
+        await terminal.present(waiting)
         # Reminders print in the chat; there is one reader, so no pacing is needed.
         dispatcher = app.dispatcher({TERMINAL: TerminalDelivery(terminal.deliver)},
                                     {TERMINAL: RateLimiter(rate=1000.0)})

@@ -13,6 +13,7 @@ from core.flows import (
 from core.flows.ending import close_unfinished
 from core.flows.base import OnCommand, State
 from core.payloads import PayloadProblem
+from core.replies import Reply
 from core.texts import HELP
 from core.turn import Turn
 
@@ -127,6 +128,16 @@ async def _on_text(turn: Turn, text: str) -> None:
         state.ask(turn)
 
 
+def where_we_left_off(turn: Turn) -> list[Reply]:
+    """The question the dialogue waits on, asked again on `turn` (which is not to be saved);
+    none when it waits on nothing."""
+    state = STATES.get(turn.dialogue.state)
+    if state is not None and turn.dialogue.state not in ("idle", "new"):
+        with turn.reasking():
+            state.ask(turn)
+    return turn.replies
+
+
 async def _on_press(turn: Turn, payload: str) -> None:
     read = turn.services.signer.read(payload, turn.runner.key)
     if isinstance(read, PayloadProblem):
@@ -144,14 +155,9 @@ async def _on_press(turn: Turn, payload: str) -> None:
         return
     if read.step != str(turn.dialogue.step):
         turn.notice(STALE)
-        state = STATES.get(turn.dialogue.state)
-        if state is not None and turn.dialogue.state not in ("idle", "new"):
-            # Re-show the question from a copy: its text may be fresher (dates move on), but a
-            # stale press must leave what we store exactly as it was.
-            copy = Turn(turn.snapshot, turn.now, turn.services)
-            with copy.reasking():
-                state.ask(copy)
-            turn.replies.extend(copy.replies)
+        # Re-shown from a copy: its text may be fresher (dates move on), but a stale press
+        # must leave what we store exactly as it was.
+        turn.replies.extend(where_we_left_off(Turn(turn.snapshot, turn.now, turn.services)))
         return
     line = close_unfinished(turn)
     if line:  # yesterday's session buttons: the session is closed now, not carried on

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import date, datetime
 
-from core.conversation import dispatch
+from core.conversation import dispatch, where_we_left_off
 
 from core.events import Due, Event, Press, TimerDue
 from core.linking import LinkOutcome, LinkPlan
@@ -49,6 +49,14 @@ class Coach:
         guess = self.store.cached_for(user) if isinstance(event, Press) else None
         return await self._run(lambda: self.store.load_for(user), event,
                                lambda stored: self._snapshot_for(user, stored), user, guess)
+
+    async def left_off(self, user: UserRef) -> tuple[Reply, ...]:
+        """The question this person's conversation waits on, shown again, or nothing; nothing is
+        saved. For a chat whose earlier messages are not on screen (`tiptoe chat` started again)."""
+        stored = await self.store.load_for(user)
+        if stored is None:
+            return ()
+        return tuple(where_we_left_off(Turn(stored, self.clock.now(), self.services, user=user)))
 
     async def due(self, key: str, kind: ReminderKind, local_date: date) -> tuple[Reply, ...]:
         """A reminder fell due for a known runner: what to deliver (nothing if it no longer applies)."""

@@ -112,7 +112,11 @@ class TerminalChat:
             if choice.button is not None:
                 self.pressed = choice.button.payload
                 event = Press(choice.button.payload)
-        for token, message_id in self.show(await self.coach.handle(self.user, event)):
+        await self.present(await self.coach.handle(self.user, event))
+
+    async def present(self, replies: tuple[Reply, ...]) -> None:
+        """Print the coach's answer; a live timer in it learns its message's id."""
+        for token, message_id in self.show(replies):
             await self.coach.timer_posted_for(self.user, token, message_id)
 
     @property

@@ -8,6 +8,7 @@ from core.schedule import zone_for
 
 NEW_RUNNER = "Hi! I'm Tiptoe, your strength coach for runners. Type /start to begin; /help lists what I can do."
 KNOWN_RUNNER = "Welcome back! /session starts today's session; /help lists what I can do."
+RESUMING = "Welcome back! Here's where we left off; /help lists what I can do."
 HOW_TO_TYPE = "Type the number in [ ] or the label to choose a button. /quit or Ctrl-D leaves."
 QUIT_HELP = "/quit (or Ctrl-D, Ctrl-C): leave the chat; everything is saved"
 CLOCK_HELP = ("/clock +1d, +2h, +30m, +20s or /clock 2026-12-02 08:05 (your local time): move the clock; "
@@ -22,12 +23,14 @@ def fits_several(typed: str, labels: list[str]) -> str:
     return f"“{typed}” fits more than one button ({', '.join(labels)}): type more of the label."
 
 
-def banner(*, known: bool, now: datetime | None, zone_name: str | None) -> str:
+def banner(*, known: bool, now: datetime | None, zone_name: str | None, resuming: bool = False) -> str:
     """What `tiptoe chat` prints first: hello, how to type, and the clock when --now set it.
 
     `now` is already in the runner's zone (`zone_name`), or in UTC while they have none.
+    `resuming`: the question the conversation waits on follows (a chat's earlier messages
+    stay on screen; a terminal's are gone).
     """
-    lines = [KNOWN_RUNNER if known else NEW_RUNNER, HOW_TO_TYPE]
+    lines = [RESUMING if resuming else KNOWN_RUNNER if known else NEW_RUNNER, HOW_TO_TYPE]
     if now is not None and zone_name is None:
         lines.append(f"🕒 The clock reads {now:%a %d %b %Y %H:%M} UTC until you set your time zone "
                      f"(in /start); /clock +1d moves it.")

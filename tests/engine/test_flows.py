@@ -578,6 +578,23 @@ async def test_after_todays_session_the_settings_name_the_next_strength_day() ->
 
 
 @pytest.mark.asyncio
+async def test_left_off_asks_the_waiting_question_again_with_live_buttons_and_stores_nothing() -> None:
+    world = make_world()
+    chat = world.chat()
+    assert await world.coach.left_off(ANN) == ()  # nobody yet
+    await screen_clear(chat)  # at the injury question
+    before = world.snapshot
+    (again,) = await world.coach.left_off(ANN)
+    assert "injury or pain" in again.text and world.snapshot == before
+    no = next(button for row in again.buttons for button in row if button.label == "No")
+    assert "Which days do you usually run?" in texts(await chat.press_payload(no.payload))
+    await schedule_questions(chat)
+    assert "All set!" in texts(await world.coach.left_off(ANN))  # the set-up's last step waits for a tap
+    await chat.press("Wait for the reminder")
+    assert await world.coach.left_off(ANN) == ()  # idle: nothing waits
+
+
+@pytest.mark.asyncio
 async def test_snooze_brings_the_nudge_back_and_skip_records_the_day_once() -> None:
     world, chat = await onboarded()
     assert await world.deliver_due(chat, datetime(2026, 11, 30, 6, 45, tzinfo=UTC)) == [ReminderKind.SESSION]

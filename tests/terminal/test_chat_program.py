@@ -105,3 +105,24 @@ def test_a_new_process_resumes_mid_session(program: ChatProgram) -> None:
     assert_steps(program.run(["/export"], now="2026-11-30 07:00"), third)
     exported = json.loads(next(program.files_dir.rglob("tiptoe-export-*.json")).read_text())
     assert [e["pain"] for e in exported["sessions"][0]["exercises"]] == [1, 2, 0, 1, 0]
+
+
+def test_a_new_process_shows_the_question_it_stopped_at_and_takes_its_buttons(program: ChatProgram) -> None:
+    to_the_zone = ONBOARDING[:12]  # up to "Which time zone"
+    assert_steps(program.run([line for line, _ in to_the_zone]), to_the_zone)
+    # The earlier messages are gone with the old process: the question comes again, with its buttons.
+    steps = program.run(["London"], now="2026-11-30 06:05")
+    assert "Here's where we left off" in steps[0][1] and "Which time zone" in steps[0][1]
+    assert "✓ Europe/London" in steps[1][1] and "How long before your run" in steps[1][1]  # its button, pressed
+
+    # Mid-session, the same: the exercise it stopped at, ready for "Done ✓".
+    assert_steps(program.run([line for line, _ in ONBOARDING[-1:] + FIRST_EXERCISES], now="2026-11-30 06:05"),
+                 ONBOARDING[-1:] + FIRST_EXERCISES)
+    steps = program.run(["Done ✓"], now="2026-11-30 06:20")
+    assert "2/5 Heels-up squat" in steps[0][1] and "how hard was that?" in steps[1][1]
+
+    # With nothing asked (the session over), the usual greeting.
+    assert_steps(program.run([line for line, _ in REST_OF_SESSION[1:]], now="2026-11-30 06:25"),
+                 REST_OF_SESSION[1:])
+    steps = program.run(["/quit"], now="2026-11-30 06:30")
+    assert "Welcome back!" in steps[0][1] and "where we left off" not in steps[0][1]
