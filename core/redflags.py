@@ -69,6 +69,19 @@ CLOT_EMERGENCY = RedFlag(
     source="NHS Gloucestershire DVT leaflet: pulmonary embolism signs (docs/programme.md §6)",
 )
 
+# A self-test leg that could not rise once (docs/programme.md §6). Not in the screens or the
+# session menu: it comes up only from the test, after "did it start suddenly?" rules out the
+# same-day route (the rupture flag).
+NO_HEEL_RISE = RedFlag(
+    key="no_heel_rise",
+    label="Couldn't rise onto tiptoe on one leg",
+    screen="",
+    advice=("Please see a physio or GP in the next few days, before training on.\n"
+            "Not being able to rise onto tiptoe on one leg at all deserves a proper look."),
+    urgency=Urgency.SOON,
+    source="[D]: a self-test count of 0; can't rise onto tiptoe is among the Achilles signs (docs/programme.md §4)",
+)
+
 RED_FLAGS: tuple[RedFlag, ...] = (
     EMERGENCY,
     RedFlag(
@@ -156,7 +169,7 @@ PAIN_WHOM = "Please see a GP or physio about the pain before training again."
 
 
 def red_flag(key: str) -> RedFlag | None:
-    for flag in (*RED_FLAGS, CLOT_EMERGENCY):
+    for flag in (*RED_FLAGS, CLOT_EMERGENCY, NO_HEEL_RISE):
         if flag.key == key:
             return flag
     return None

@@ -21,6 +21,7 @@ from core.programme import (
     SELFTEST_WARM_UP_MINUTES,
     SELFTEST_WARM_UP_RISES,
 )
+from core.redflags import NO_HEEL_RISE
 from core.selftest import last_scored_test, parse_reps, score_self_test
 from core.sides import selftest_side_line
 from core.texts import BUTTON_PROBLEM, PAIN_SCALE, RUN_EASY, short_date
@@ -38,6 +39,13 @@ INSTRUCTIONS = (
     "more than fingertips.\n"
     "• If it hurts, stop and tell me the pain score."
 )
+
+
+ZERO_QUESTION = "{reps} on your {side} leg: not a single rise onto tiptoe on it?"
+ZERO_ROWS: tuple[tuple[Choice, ...], ...] = ((("Yes, not one", "zero", "yes"), ("No, let me retype", "zero", "no")),)
+SUDDEN_QUESTION = ("Did that start suddenly, with pain at the back of the heel or calf, a pop, or a feeling of "
+                   "being kicked there?")
+SUDDEN_ROWS: tuple[tuple[Choice, ...], ...] = ((("Yes", "sudden", "yes"), ("No", "sudden", "no")),)
 
 
 async def cmd_selftest(turn: Turn, arg: str) -> None:
@@ -93,6 +101,9 @@ async def on_reps_text(turn: Turn, text: str) -> bool:
     if reps is None:
         turn.say(f"Please type just the number of rises on your {side} leg, like 23.")
         return True
+    if reps == 0:  # not one rise: a typo, or a leg to have checked before anything else
+        turn.ask("selftest_zero", ZERO_QUESTION.format(reps=reps, side=side), ZERO_ROWS, keep_data=True, side=side)
+        return True
     turn.say(f"{side.capitalize()} leg: {reps} ✓")
     if side == "left":
         ask_reps(turn, "right", left=str(reps))
@@ -100,6 +111,26 @@ async def on_reps_text(turn: Turn, text: str) -> bool:
         turn.ask("selftest_pain", f"Did the test hurt? Pain during it, {PAIN_SCALE}",
                  pain_rows("pain"), keep_data=True, right=str(reps))
     return True
+
+
+async def on_zero(turn: Turn, action: str, arg: str) -> None:
+    if arg not in ("yes", "no"):
+        turn.notice(BUTTON_PROBLEM)
+        return
+    if arg == "no":
+        turn.chosen("Let me retype")
+        ask_reps(turn, turn.data("side", "left"))
+        return
+    turn.chosen("Not one")
+    turn.ask("selftest_sudden", SUDDEN_QUESTION, SUDDEN_ROWS, keep_data=True)
+
+
+async def on_sudden(turn: Turn, action: str, arg: str) -> None:
+    if arg not in ("yes", "no"):
+        turn.notice(BUTTON_PROBLEM)
+        return
+    turn.chosen("Yes" if arg == "yes" else "No")
+    stop_for_red_flag(turn, "rupture" if arg == "yes" else NO_HEEL_RISE.key)
 
 
 async def on_pain(turn: Turn, action: str, arg: str) -> None:
@@ -170,6 +201,9 @@ STATES: dict[str, State] = {
     "selftest_intro": State(ask_intro, on_intro),
     "selftest_left": State(lambda t: ask_reps(t, "left"), None, on_reps_text),
     "selftest_right": State(lambda t: ask_reps(t, "right"), None, on_reps_text),
+    "selftest_zero": State(lambda t: t.ask("selftest_zero", t.dialogue.prompt, ZERO_ROWS, keep_data=True), on_zero),
+    "selftest_sudden": State(lambda t: t.ask("selftest_sudden", SUDDEN_QUESTION, SUDDEN_ROWS, keep_data=True),
+                             on_sudden),
     "selftest_pain": State(lambda t: t.ask("selftest_pain", t.dialogue.prompt, pain_rows("pain"), keep_data=True),
                            on_pain),
     "selftest_sex": State(lambda t: t.ask("selftest_sex", t.dialogue.prompt, (

@@ -436,6 +436,42 @@ async def test_selftest_compares_with_the_median_and_the_other_side(
 
 
 @pytest.mark.asyncio
+async def test_a_zero_is_checked_for_a_typo_and_then_a_leg_that_cannot_rise_goes_to_a_clinician() -> None:
+    world, chat = await onboarded()
+    await chat.send("/selftest")
+    await chat.press("Ready")
+    assert "Left leg: 20 ✓" in texts(await chat.send("20"))
+    asked = texts(await chat.send("0"))
+    assert "0 on your right leg: not a single rise onto tiptoe on it?" in asked
+    assert "RIGHT leg" in texts(await chat.press("No, let me retype"))  # a typo: asked again, the left kept
+    await chat.send("0")
+    assert "start suddenly" in texts(await chat.press("Yes, not one"))
+    stopped = texts(await chat.press("No"))
+    assert stopped.startswith("✓ No\nPlease see a physio or GP in the next few days")
+    assert "Please don't run until you've been checked." in stopped and "paused until a clinician" in stopped
+    assert chat.button("I've been checked")
+    runner, history = world.snapshot.runner, world.snapshot.history
+    assert runner.clinician_hold == "no_heel_rise" and history.current_hold is not None
+    assert history.self_tests == ()  # not scored against the norms: it is a reason to see someone
+    assert "paused until a clinician" in texts(await chat.send("/session"))
+    world.later(days=1)
+    assert "Did a doctor or physio check you" in texts(await chat.send("/resume"))
+    assert "the pause stays. Please see a physio or GP in the next few days" in texts(await chat.press("Not yet"))
+
+
+@pytest.mark.asyncio
+async def test_a_leg_that_cannot_rise_after_a_sudden_pop_is_a_same_day_visit() -> None:
+    world, chat = await onboarded()
+    await chat.send("/selftest")
+    await chat.press("Ready")
+    await chat.send("0")
+    await chat.press("Yes, not one")
+    stopped = texts(await chat.press("Yes"))
+    assert "Please get it seen today, at an emergency department or urgent care." in stopped
+    assert world.snapshot.runner.clinician_hold == "rupture"
+
+
+@pytest.mark.asyncio
 async def test_a_second_selftest_skips_the_norm_questions_and_compares_with_the_first() -> None:
     world, chat = await onboarded()
     for left, right in ((20, 26), (28, 27)):
