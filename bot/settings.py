@@ -25,7 +25,7 @@ class Settings(BaseSettings):
     database_url: str = DEFAULT_DATABASE_URL
     database_schema: str | None = None  # PostgreSQL only: keep Tiptoe's tables in this schema
     # PostgreSQL only: at most this many connections per process (the server's default limit is
-    # 100 for everyone); unset = 5 kept open plus 10 more under load.
+    # 100 for everyone); unset = 15 (database.POOL_SIZE), each kept open once opened.
     database_pool_size: int | None = Field(default=None, ge=1, le=100)
     secret_key: SecretStr | None = None  # signs buttons; generated and kept in the database when unset
     log_level: str = "INFO"
