@@ -12,6 +12,7 @@ from core.progression import summary_lines_for_changes
 from core.redflags import REVIEW_ADVICE
 from core.replies import Picture
 from core.schedule import local_date as local_date_of
+from core.schedule import next_strength_day
 from core.selftest import retest_due
 from core.texts import short_date
 from core.trend import referral_due, weekly_trend
@@ -35,6 +36,11 @@ async def weekly_summary(turn: Turn, day: date) -> None:
     lines = [f"Your week, {short_date(monday)} to {short_date(sunday)}: {week.this_week}/{week.target} "
              "strength sessions" + (" ✓ target met" if week.met_this_week else "")
              + (f", {week.weeks_in_a_row} weeks in a row on target" if week.weeks_in_a_row > 1 else "")]
+    if not week.met_this_week and schedule is not None and schedule.strength_days:
+        # Short of the target: where to pick up, and no catching up [D] (docs/programme.md §3).
+        lines.append(f"A new week starts tomorrow: your next session is "
+                     f"{short_date(next_strength_day(schedule, sunday + timedelta(days=1)))}. "
+                     "No need to make up missed ones; it's the steady weeks that count.")
     trend = weekly_trend(history, sunday)
     if trend.this_week is not None:
         lines.append(f"Morning pain average: {trend.this_week:.1f}/{PAIN_MAX}"

@@ -232,8 +232,20 @@ async def test_the_weekly_summary_reports_its_own_week_every_change_and_the_coun
     summary = texts(await world.coach.due(chat.user.key, ReminderKind.WEEKLY, date(2026, 12, 6)))
     assert summary.startswith("Your week, Mon 30 Nov to Sun 6 Dec: 2/2 strength sessions")
     assert summary.count("/2 strength sessions") == 1 and "This week" not in summary
+    assert "A new week starts tomorrow" not in summary  # only when short of the target
     assert "Calf hold: level 2 → 1 — pain 5/10 today" in summary
     assert "Squat, Split squat, SL deadlift, Bridge: level 2 → 3 — two easy sessions in a row" in summary
+
+
+@pytest.mark.asyncio
+async def test_a_week_short_of_its_target_ends_with_the_next_session_and_no_catching_up() -> None:
+    world, chat = await onboarded()
+    await easy_session_and_morning(world, chat, 0)  # one of two
+    world.clock.set(utc(6, 19, 0))
+    summary = texts(await world.coach.due(chat.user.key, ReminderKind.WEEKLY, date(2026, 12, 6)))
+    assert summary.startswith("Your week, Mon 30 Nov to Sun 6 Dec: 1/2 strength sessions\n")
+    assert ("A new week starts tomorrow: your next session is Mon 7 Dec. No need to make up missed ones; "
+            "it's the steady weeks that count.") in summary
 
 
 # ---- the next-morning check --------------------------------------------------------------------
