@@ -27,6 +27,8 @@ MISSED_WEEK = "#c9d3de"
 INK = "#222222"
 WIDTH_IN, HEIGHT_IN, DPI = 5.4, 8.4, 100  # 540 x 840 px: readable on a phone
 MAX_WEEKLY_TICKS = 6  # more weeks than this and only every other Monday is labelled
+TODAY_ROW = 0.4  # lanes' height of room above the top lane, for the "today" label
+TODAY_LABEL_SHARE = 0.1  # of the date axis: the "today" label's width (45 of 435 px), so it fits beside the line
 DODGE_DAYS = 0.18  # same-day pain points of different exercises sit this far apart, all inside their day
 
 
@@ -52,10 +54,7 @@ def draw_progress(data: ProgressData) -> Any:
     figure.suptitle(data.title, fontsize=15, fontweight="bold", color=INK)
     levels, pain, weeks = figure.subplots(3, 1, sharex=True, height_ratios=(3.1, 2.7, 1.9))
     _draw_levels(levels, data)
-    # Inside the panel, right of the line where no lane reaches yet: above it would meet the title.
-    if data.today < data.last_day:  # on the last day the line is the chart's edge: a label would push it in
-        levels.text(data.today + timedelta(days=1), len(data.exercise_names) - 0.45, f" {data.today_label}",
-                    ha="left", va="top", fontsize=10, color=TODAY_LINE)
+    _label_today(levels, data)
     _draw_pain(pain, data)
     _draw_weeks(weeks, data, MaxNLocator)
     ticks, labels = _date_ticks(data.first_day, data.last_day, data.date_format)
@@ -69,6 +68,18 @@ def draw_progress(data: ProgressData) -> Any:
         for side in ("top", "right"):
             axes.spines[side].set_visible(False)
     return figure
+
+
+def _label_today(axes: Any, data: ProgressData) -> None:
+    """"today" beside its line, in the row above the lanes (above the panel it would meet the
+    title): right of the line while the week's remaining days have room for it, else left.
+    Kept inside the panel, so it never pushes the panels in (outside it, it took up to 36 px)."""
+    span = (data.last_day - data.first_day).days + 1
+    right = (data.last_day - data.today).days / span >= TODAY_LABEL_SHARE
+    label = axes.text(data.today + timedelta(days=1), len(data.exercise_names) - 0.45 + TODAY_ROW,
+                      f" {data.today_label}" if right else f"{data.today_label} ", ha="left" if right else "right",
+                      va="top", fontsize=10, color=TODAY_LINE)
+    label.set_in_layout(False)
 
 
 def _date_ticks(first: date, last: date, date_format: str) -> tuple[list[date], list[str]]:
@@ -106,7 +117,7 @@ def _draw_levels(axes: Any, data: ProgressData) -> None:
     for label, index in zip(axes.get_yticklabels(), reversed(range(rows))):
         label.set_color(COLOURS[index])
         label.set_fontweight("bold")
-    axes.set_ylim(-0.55, rows - 0.45)
+    axes.set_ylim(-0.55, rows - 0.45 + TODAY_ROW)
     axes.set_title(data.level_title, loc="left", fontsize=12.5, color=INK)
     axes.tick_params(axis="y", length=0)
 

@@ -140,3 +140,19 @@ async def test_a_first_weeks_chart_keeps_its_dates_apart_and_everything_on_the_p
             box = text.get_window_extent()
             assert page.x0 <= box.x0 and box.x1 <= page.x1, text.get_text()
         assert [label.get_text() for label in labels] == ["30 Nov", "01 Dec", "02", "03", "04", "05", "06"]
+    assert [text.get_text().strip() for text in figure.axes[0].texts if text.get_text().strip() == "today"]
+
+
+def test_the_today_label_never_squeezes_the_panels_whatever_the_day(weeks: tuple[Snapshot, date]) -> None:
+    """Late in a week, "today" no longer fits right of its line: it goes left of it, inside the panel."""
+    snapshot, today = weeks
+    monday = today - timedelta(days=today.weekday())
+    widths = {}
+    for day in (monday + timedelta(days=n) for n in range(7)):
+        figure = draw_progress(progress_data(snapshot.runner, snapshot.history, day))
+        figure.savefig(io.BytesIO(), format="png")
+        (label,) = [text for text in figure.axes[0].texts if text.get_text().strip() == "today"]
+        box, panel = label.get_window_extent(), figure.axes[0].get_window_extent()
+        assert panel.x0 <= box.x0 and box.x1 <= panel.x1, day
+        widths[day] = round(panel.width)
+    assert len(set(widths.values())) == 1, widths
