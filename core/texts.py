@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from core.consistency import trained_today
-from core.model import History, Schedule
+from core.model import History, Schedule, SessionStatus
 from core.programme import (
     MOBILITY_MINUTES,
     MOBILITY_MOVES,
@@ -89,7 +88,8 @@ def schedule_summary(schedule: Schedule, now: datetime, history: History) -> str
 def _next_session(schedule: Schedule, now: datetime, history: History) -> str:
     """The day; or today's, which no reminder announces once its reminder time has passed."""
     day = next_session_day(schedule, now)
-    if trained_today(history, day):  # today's is done: one a day [D]
+    if any(s.local_date == day and s.status is not SessionStatus.ACTIVE for s in history.sessions):
+        # Today's is done, skipped or called off: one a day, never doubled up [D].
         return short_date(next_strength_day(schedule, day + timedelta(days=1)))
     if schedule.lead_minutes is not None and session_start(schedule, day) <= now:
         return (f"today, before your {schedule.run_time.strftime('%H:%M')} run "

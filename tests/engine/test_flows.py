@@ -652,6 +652,8 @@ async def test_snooze_brings_the_nudge_back_and_skip_records_the_day_once() -> N
     assert "Ready?" in chat.last_text and world.snapshot.runner.snoozed_until is None
     skipped = texts(await chat.press("Skip today"))
     assert "No problem, enjoy your run. Next session: Fri 4 Dec." in skipped
+    assert "Next session: Fri 4 Dec." in texts(await chat.send("/settings"))  # not today's, skipped
+    await chat.press("Done")
     session = world.snapshot.history.sessions[-1]
     assert session.status is SessionStatus.SKIPPED and session.local_date == date(2026, 11, 30)
 
