@@ -36,10 +36,12 @@ async def weekly_summary(turn: Turn, day: date) -> None:
     lines = [f"Your week, {short_date(monday)} to {short_date(sunday)}: {week.this_week}/{week.target} "
              "strength sessions" + (" ✓ target met" if week.met_this_week else "")
              + (f", {week.weeks_in_a_row} weeks in a row on target" if week.weeks_in_a_row > 1 else "")]
-    if not week.met_this_week and schedule is not None and schedule.strength_days:
+    tomorrow = sunday + timedelta(days=1)
+    if not week.met_this_week and schedule is not None and schedule.strength_days and not runner.is_paused(tomorrow):
         # Short of the target: where to pick up, and no catching up [D] (docs/programme.md §3).
+        # Not while a pause or a clinician hold goes on: no session is planned then.
         lines.append(f"A new week starts tomorrow: your next session is "
-                     f"{short_date(next_strength_day(schedule, sunday + timedelta(days=1)))}. "
+                     f"{short_date(next_strength_day(schedule, tomorrow))}. "
                      "No need to make up missed ones; it's the steady weeks that count.")
     trend = weekly_trend(history, sunday)
     if trend.this_week is not None:

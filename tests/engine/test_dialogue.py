@@ -246,6 +246,9 @@ async def test_a_week_short_of_its_target_ends_with_the_next_session_and_no_catc
     assert summary.startswith("Your week, Mon 30 Nov to Sun 6 Dec: 1/2 strength sessions\n")
     assert ("A new week starts tomorrow: your next session is Mon 7 Dec. No need to make up missed ones; "
             "it's the steady weeks that count.") in summary
+    world.save(paused_until=date(2026, 12, 13))  # paused into next week: no session to point to
+    summary = texts(await world.coach.due(chat.user.key, ReminderKind.WEEKLY, date(2026, 12, 6)))
+    assert summary.startswith("Your week") and "A new week starts tomorrow" not in summary
 
 
 # ---- the next-morning check --------------------------------------------------------------------
