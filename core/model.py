@@ -7,7 +7,7 @@ changed with `dataclasses.replace`, never in place.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
 
@@ -122,7 +122,7 @@ class Runner:
     injury_history: bool = False
     schedule: Schedule | None = None
     levels: tuple[int, ...] = (1, 1, 1, 1, 1)  # one per exercise, in programme order
-    paused_until: date | None = None  # date.max = until /resume
+    paused_until: date | None = None  # the pause's last day (back the day after); date.max = until /resume
     pause_reason: str | None = None
     clinician_hold: str | None = None  # red-flag or pain reason; cleared only by the runner
     unreachable: bool = False  # blocked the bot / closed DMs: no nudges until they return
@@ -151,6 +151,13 @@ class Runner:
         if self.clinician_hold:
             return True
         return self.paused_until is not None and today <= self.paused_until
+
+    @property
+    def back_from_pause(self) -> date | None:
+        """The first day after a dated pause; None when not paused or paused until /resume."""
+        if self.paused_until is None or self.paused_until == date.max:
+            return None
+        return self.paused_until + timedelta(days=1)
 
 
 @dataclass(frozen=True, slots=True)

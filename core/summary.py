@@ -194,7 +194,8 @@ def _status(runner: Runner, today: date) -> str:
         why = flag.label.lower() if flag else f"{runner.clinician_hold} reported"
         return f"on hold ({why}) until the runner reports a clinician has checked them."
     if runner.paused_until is not None and runner.paused_until >= today:
-        until = "until they resume" if runner.paused_until == date.max else f"until {long_date(runner.paused_until)}"
+        back = runner.back_from_pause
+        until = "until they resume" if back is None else f"until {long_date(back)}"
         return f"paused by the runner ({runner.pause_reason or 'no reason given'}) {until}."
     return "training."
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from core.flows.base import State
 from core.export import StoredRecords, export_document
+from core.model import Runner
 from core.progress import progress_data, progress_text
 from core.replies import Attachment, Picture
-from core.texts import HELP, MOBILITY_DRILL
+from core.texts import HELP, MOBILITY_DRILL, short_date
 from core.turn import Turn
 
 QUICK_ACTIONS = ((("Start a session", "session", ""), ("My progress", "progress", ""), ("Help", "help", "")),)
@@ -100,10 +99,10 @@ async def on_delete(turn: Turn, action: str, arg: str) -> None:
         show_idle(turn, "Nothing was deleted.")
 
 
-def describe_pause(until: date | None) -> str:
-    if until is None or until == date.max:
-        return "until you send /resume"
-    return f"until {until.isoformat()}"
+def describe_pause(runner: Runner) -> str:
+    """"until Mon 7 Dec": the day they are back, when reminders start again."""
+    back = runner.back_from_pause
+    return "until you send /resume" if back is None else f"until {short_date(back)}"
 
 
 STATES: dict[str, State] = {

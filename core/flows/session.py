@@ -36,7 +36,7 @@ _ONE_DAY = timedelta(days=1)
 
 def begin_session(turn: Turn, day: date | None = None) -> None:
     """Start (or pick up) the session for `day`: today, or the run day a late-evening nudge was for."""
-    from core.flows.idle import show_idle
+    from core.flows.idle import describe_pause, show_idle
     from core.flows.onboarding import ask_welcome
 
     closed = close_unfinished(turn)  # yesterday's open session never blocks today's
@@ -51,9 +51,7 @@ def begin_session(turn: Turn, day: date | None = None) -> None:
         ask_hold(turn)
         return
     if runner.is_paused(day):
-        until = "until you /resume" if runner.paused_until and runner.paused_until.year > 9000 \
-            else f"until {short_date(runner.paused_until)}" if runner.paused_until else ""
-        show_idle(turn, f"You're on a break {until}. Send /resume when you're ready to train again.")
+        show_idle(turn, f"You're on a break {describe_pause(runner)}. Send /resume when you're ready to train again.")
         return
     active = turn.history.active_session
     if active is not None:

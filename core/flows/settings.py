@@ -179,20 +179,19 @@ async def on_pause_length(turn: Turn, action: str, arg: str) -> None:
         if days is None:
             turn.notice(BUTTON_PROBLEM)
             return
-        until = turn.today + timedelta(days=days)
-    turn.chosen(describe_pause(until))
-    _pause(turn, until)
+        until = turn.today + timedelta(days=days - 1)  # "1 week" from a Monday: back the next Monday
+    _pause(turn, until, chosen=True)
 
 
 async def on_pause_text(turn: Turn, text: str) -> bool:
     try:
-        until = date.fromisoformat(text.strip())
+        back = date.fromisoformat(text.strip())
     except ValueError:
         return _reask_pause(turn, f"I couldn't read “{text[:40]}” as a date. Please use YYYY-MM-DD, "
                                   "like 2027-01-15.")
-    if until <= turn.today:
+    if back <= turn.today:
         return _reask_pause(turn, "That date is already here; pick a future date.")
-    _pause(turn, until)
+    _pause(turn, back - timedelta(days=1))  # the date they'll be back: reminders start again that day
     return True
 
 
@@ -203,13 +202,16 @@ def _reask_pause(turn: Turn, problem: str) -> bool:
     return True
 
 
-def _pause(turn: Turn, until: date) -> None:
+def _pause(turn: Turn, until: date, *, chosen: bool = False) -> None:
+    """Pause through `until` (its last day; date.max: until /resume)."""
     from core.flows.ending import finish_session
 
+    turn.update_runner(paused_until=until, pause_reason=turn.data("reason", "other"))
+    if chosen:
+        turn.chosen(describe_pause(turn.runner))
     if turn.history.active_session is not None:
         finish_session(turn, SessionStatus.STOPPED, quiet=True)
-    turn.update_runner(paused_until=until, pause_reason=turn.data("reason", "other"))
-    show_idle(turn, f"Paused {describe_pause(until)}. No reminders until then. Look after yourself!")
+    show_idle(turn, f"Paused {describe_pause(turn.runner)}. No reminders until then. Look after yourself!")
 
 
 async def cmd_resume(turn: Turn, arg: str) -> None:

@@ -10,14 +10,14 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from core.model import SessionStatus
 from core.payloads import SEP, STANDALONE, Signer
 from core.reminders import due_reminders
-from core.texts import HELP
+from core.texts import HELP, short_date
 from tests.engine.script import Chat, texts
 from tests.engine.script import onboard, screen_clear
 from tests.engine.test_flows import ANN, BOB, World, do_session, make_world
@@ -513,8 +513,9 @@ async def test_an_invalid_pause_date_is_explained_and_asked_again(typed: str, pr
     world, chat = await reach(at_pause_length)
     replies = await chat.send(typed)
     if problem is None:
-        assert f"Paused until {typed}" in texts(replies)
-        assert world.snapshot.runner.paused_until.isoformat() == typed
+        back = date.fromisoformat(typed)  # the day they'll be back: paused through the day before
+        assert f"Paused until {short_date(back)}" in texts(replies)
+        assert world.snapshot.runner.paused_until == back - timedelta(days=1)
         now = world.clock.now()  # reminders can still be planned, even near the calendar's end
         due = due_reminders(world.snapshot.runner, world.snapshot.history, now, now + timedelta(days=60))
         assert all(r.local_date > world.snapshot.runner.paused_until for r in due)

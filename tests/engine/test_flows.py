@@ -356,9 +356,9 @@ async def test_saved_settings_reach_the_stored_schedule() -> None:
 
 @pytest.mark.asyncio
 @pytest.mark.parametrize(("reason", "length", "until", "said"), [
-    ("Travel", "1 week", date(2026, 12, 7), "Paused until 2026-12-07"),
-    ("Travel", "2 weeks", date(2026, 12, 14), "Paused until 2026-12-14"),
-    ("Illness", "4 weeks", date(2026, 12, 28), "Paused until 2026-12-28"),
+    ("Travel", "1 week", date(2026, 12, 6), "Paused until Mon 7 Dec"),  # the last day paused; back Monday
+    ("Travel", "2 weeks", date(2026, 12, 13), "Paused until Mon 14 Dec"),
+    ("Illness", "4 weeks", date(2026, 12, 27), "Paused until Mon 28 Dec"),
     ("Injury", "Until I resume", date.max, "Paused until you send /resume"),
 ], ids=["one-week", "two-weeks", "four-weeks", "open"])
 async def test_pause_then_resume(reason: str, length: str, until: date, said: str) -> None:
@@ -372,7 +372,10 @@ async def test_pause_then_resume(reason: str, length: str, until: date, said: st
     assert runner.paused_until == until and runner.pause_reason == reason.lower()
     now = world.clock.now()
     assert due_reminders(runner, world.snapshot.history, now, now + timedelta(days=6)) == ()
-    assert "You're on a break" in texts(await chat.send("/session"))
+    if runner.back_from_pause is not None:  # the day they're back is a Monday, so its nudge comes
+        back = due_reminders(runner, world.snapshot.history, now, now + timedelta(days=29))[0]
+        assert (back.kind, back.local_date) == (ReminderKind.SESSION, until + timedelta(days=1))
+    assert f"You're on a break {said.removeprefix('Paused ')}." in texts(await chat.send("/session"))
     assert world.snapshot.history.sessions == ()
 
     assert "Welcome back! Reminders are on again" in texts(await chat.send("/resume"))
@@ -388,8 +391,8 @@ async def test_pause_by_typed_date_and_resume_when_not_paused() -> None:
     assert "You're not paused" in texts(await chat.send("/resume"))
     await chat.send("/pause")
     await chat.press("Something else")
-    assert "Paused until 2026-12-24" in texts(await chat.send("2026-12-24"))
-    assert world.snapshot.runner.paused_until == date(2026, 12, 24)
+    assert "Paused until Thu 24 Dec" in texts(await chat.send("2026-12-24"))  # the day they'll be back
+    assert world.snapshot.runner.paused_until == date(2026, 12, 23)
 
 
 @pytest.mark.asyncio
