@@ -13,7 +13,14 @@ from core.programme import (
     SELFTEST_RETEST_DAYS,
     SESSION_MINUTES_RANGE,
 )
-from core.schedule import WEEKDAY_NAMES, choose_strength_days, next_session_day, next_strength_day, session_start
+from core.schedule import (
+    WEEKDAY_NAMES,
+    choose_strength_days,
+    local_date,
+    next_session_day,
+    next_strength_day,
+    session_start,
+)
 
 HELP = (
     "Here's what I can do:\n"
@@ -92,6 +99,8 @@ def _next_session(schedule: Schedule, now: datetime, history: History) -> str:
         # Today's is done, skipped or called off: one a day, never doubled up [D].
         return short_date(next_strength_day(schedule, day + timedelta(days=1)))
     if schedule.lead_minutes is not None and session_start(schedule, day) <= now:
-        return (f"today, before your {schedule.run_time.strftime('%H:%M')} run "
-                "(too late for today's reminder: start whenever you're ready)")
+        # A run just after midnight is reminded the evening before: its day may be tomorrow.
+        when = "today" if day == local_date(now, schedule.timezone) else short_date(day)
+        return (f"{when}, before your {schedule.run_time.strftime('%H:%M')} run "
+                "(too late for its reminder: start whenever you're ready)")
     return short_date(day)

@@ -25,6 +25,7 @@ from core.schedule import (
     reminders_between,
     session_start,
 )
+from core.texts import schedule_summary
 from core.zones import is_fixed_offset, parse_clock_time, parse_timezone, zone_for
 
 UTC = timezone.utc
@@ -709,3 +710,13 @@ def test_windows_back_to_back_give_the_same_reminders_as_one() -> None:
     assert tuple(pieces) == whole
     assert len({r.key for r in whole}) == len(whole)
     assert all(r.due_at.tzinfo is UTC for r in whole)
+
+
+@pytest.mark.parametrize(("now", "said"), [
+    ("2026-12-06 23:30", "Next session: Mon 7 Dec."),  # before its reminder (23:40 the evening before)
+    ("2026-12-06 23:45", "Next session: Mon 7 Dec, before your 00:10 run (too late for its reminder"),
+    ("2026-12-07 00:05", "Next session: today, before your 00:10 run (too late for its reminder"),
+], ids=["before-the-reminder", "after-it-the-evening-before", "after-it-that-day"])
+def test_the_summary_names_the_day_of_a_run_just_after_midnight(now: str, said: str) -> None:
+    schedule = Schedule(days("Mon Fri"), time(0, 10), "UTC", 30, 2, days("Mon Fri"))
+    assert said in schedule_summary(schedule, utc(now), History())

@@ -594,7 +594,7 @@ async def test_no_snooze_that_would_end_after_the_run_started(minutes_after_nudg
 @pytest.mark.asyncio
 @pytest.mark.parametrize(("minute", "next_session"), [
     (6 * 60, "Mon 30 Nov"),
-    (6 * 60 + 45, "today, before your 07:00 run (too late for today's reminder: start whenever you're ready)"),
+    (6 * 60 + 45, "today, before your 07:00 run (too late for its reminder: start whenever you're ready)"),
     (8 * 60, "Fri 4 Dec"),
 ], ids=["before-the-reminder", "between-the-reminder-and-the-run", "after-the-run"])
 async def test_the_set_up_names_todays_session_only_while_its_run_is_ahead(minute: int, next_session: str) -> None:
