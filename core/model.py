@@ -154,10 +154,15 @@ class Runner:
 
     @property
     def back_from_pause(self) -> date | None:
-        """The first day after a dated pause; None when not paused or paused until /resume."""
-        if self.paused_until is None or self.paused_until == date.max:
-            return None
-        return self.paused_until + timedelta(days=1)
+        return day_back(self.paused_until)
+
+
+def day_back(paused_until: date | None) -> date | None:
+    """The first day after a dated pause (`paused_until` is its last day); None when not paused
+    or paused until /resume."""
+    if paused_until is None or paused_until == date.max:
+        return None
+    return paused_until + timedelta(days=1)
 
 
 @dataclass(frozen=True, slots=True)

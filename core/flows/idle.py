@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from core.flows.base import State
 from core.export import StoredRecords, export_document
-from core.model import Runner
+from core.model import day_back
 from core.progress import progress_data, progress_text
 from core.replies import Attachment, Picture
 from core.texts import HELP, MOBILITY_DRILL, short_date
@@ -99,9 +101,9 @@ async def on_delete(turn: Turn, action: str, arg: str) -> None:
         show_idle(turn, "Nothing was deleted.")
 
 
-def describe_pause(runner: Runner) -> str:
-    """"until Mon 7 Dec": the day they are back, when reminders start again."""
-    back = runner.back_from_pause
+def describe_pause(until: date | None) -> str:
+    """"until Mon 7 Dec" for a pause through Sun 6 Dec: the day they are back, when reminders start again."""
+    back = day_back(until)
     return "until you send /resume" if back is None else f"until {short_date(back)}"
 
 

@@ -51,7 +51,8 @@ def begin_session(turn: Turn, day: date | None = None) -> None:
         ask_hold(turn)
         return
     if runner.is_paused(day):
-        show_idle(turn, f"You're on a break {describe_pause(runner)}. Send /resume when you're ready to train again.")
+        show_idle(turn, f"You're on a break {describe_pause(runner.paused_until)}. "
+                        "Send /resume when you're ready to train again.")
         return
     active = turn.history.active_session
     if active is not None:

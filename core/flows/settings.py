@@ -180,7 +180,8 @@ async def on_pause_length(turn: Turn, action: str, arg: str) -> None:
             turn.notice(BUTTON_PROBLEM)
             return
         until = turn.today + timedelta(days=days - 1)  # "1 week" from a Monday: back the next Monday
-    _pause(turn, until, chosen=True)
+    turn.chosen(describe_pause(until))
+    _pause(turn, until)
 
 
 async def on_pause_text(turn: Turn, text: str) -> bool:
@@ -202,16 +203,14 @@ def _reask_pause(turn: Turn, problem: str) -> bool:
     return True
 
 
-def _pause(turn: Turn, until: date, *, chosen: bool = False) -> None:
+def _pause(turn: Turn, until: date) -> None:
     """Pause through `until` (its last day; date.max: until /resume)."""
     from core.flows.ending import finish_session
 
-    turn.update_runner(paused_until=until, pause_reason=turn.data("reason", "other"))
-    if chosen:
-        turn.chosen(describe_pause(turn.runner))
     if turn.history.active_session is not None:
         finish_session(turn, SessionStatus.STOPPED, quiet=True)
-    show_idle(turn, f"Paused {describe_pause(turn.runner)}. No reminders until then. Look after yourself!")
+    turn.update_runner(paused_until=until, pause_reason=turn.data("reason", "other"))
+    show_idle(turn, f"Paused {describe_pause(until)}. No reminders until then. Look after yourself!")
 
 
 async def cmd_resume(turn: Turn, arg: str) -> None:

@@ -11,8 +11,7 @@ from core.progress import progress_data
 from core.progression import summary_lines_for_changes
 from core.redflags import REVIEW_ADVICE
 from core.replies import Picture
-from core.schedule import local_date as local_date_of
-from core.schedule import next_strength_day
+from core.schedule import local_date as local_date_of, next_strength_day
 from core.selftest import retest_due
 from core.texts import short_date
 from core.trend import referral_due, weekly_trend
